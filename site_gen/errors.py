@@ -20,8 +20,17 @@ class SourceError(SiteGenError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        path = _shown(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.message}"
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working folder when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 class ConfigError(SiteGenError):

@@ -1,0 +1,160 @@
+"""Turn loaded content into a Site: order stories, build taxonomies, one Page per HTML file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from site_gen.config import SiteConfig
+from site_gen.errors import SiteGenError, SourceError, raise_all
+from site_gen.model import Content, Page, Site, Story, Taxonomy
+from site_gen.taxonomy import build_taxonomy
+
+ARCHIVE_PER_PAGE = 100
+FEED = "atom.xml"
+EXTRA_OUTPUTS = ("sitemap.xml", "robots.txt", FEED)
+
+
+def assemble_site(
+    config: SiteConfig,
+    content: Content,
+    *,
+    drafts: bool = False,
+    static_files: Iterable[str] = (),
+    warnings: list[str] | None = None,
+) -> Site:
+    """Assemble the site; raise one error listing duplicate slugs or URL collisions."""
+    warnings = warnings if warnings is not None else []
+    stories = sort_stories(s for s in content.stories if drafts or not s.draft)
+    raise_all(_duplicate_slugs(stories))
+    taxonomies: dict[str, Taxonomy] = {}
+    story_terms: dict[str, dict[str, tuple[str, ...]]] = {s.slug: {} for s in stories}
+    for tax in config.taxonomies:
+        taxonomies[tax.name], per_story = build_taxonomy(tax, stories, content.term_files, warnings)
+        for slug, terms in per_story.items():
+            story_terms[slug][tax.name] = terms
+    standalone = tuple(p for p in content.pages if drafts or not p.draft)
+    pages = _pages(config, stories, taxonomies, standalone)
+    _check_collisions(config, pages, taxonomies, standalone, static_files)
+    return Site(
+        config=config,
+        stories=stories,
+        taxonomies=taxonomies,
+        pages=pages,
+        standalone=standalone,
+        story_terms=story_terms,
+    )
+
+
+def sort_stories(stories: Iterable[Story]) -> tuple[Story, ...]:
+    """Newest first; undated stories last; ties broken by slug so output is stable."""
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    dated = sorted((s for s in stories), key=lambda s: s.slug)
+    dated.sort(key=lambda s: s.date or oldest, reverse=True)
+    return tuple(s for s in dated if s.date) + tuple(s for s in dated if not s.date)
+
+
+def term_url(config: SiteConfig, taxonomy: str, slug: str) -> str:
+    return f"{config.taxonomy(taxonomy).path}/{slug}/"
+
+
+def story_url(slug: str) -> str:
+    return f"stories/{slug}/"
+
+
+def _duplicate_slugs(stories: Sequence[Story]) -> list[SiteGenError]:
+    seen: dict[str, Story] = {}
+    errors: list[SiteGenError] = []
+    for story in sorted(stories, key=lambda s: str(s.path)):
+        other = seen.setdefault(story.slug, story)
+        if other is not story:
+            errors.append(
+                SourceError(story.path, 1, f"slug '{story.slug}' is also used by {other.path}")
+            )
+    return errors
+
+
+def _pages(
+    config: SiteConfig,
+    stories: tuple[Story, ...],
+    taxonomies: dict[str, Taxonomy],
+    standalone: Sequence,
+) -> tuple[Page, ...]:
+    slugs = tuple(s.slug for s in stories)
+    pages = list(_paginate("home", "", config.title, slugs, config.per_page))
+    pages += _paginate("archive", "stories/", "All stories", slugs, ARCHIVE_PER_PAGE)
+    pages += [Page("story", story_url(s.slug), s.title, story=s.slug) for s in stories]
+    pages += [Page("page", f"{p.slug}/", p.title, standalone=p.slug) for p in standalone]
+    for tax in taxonomies.values():
+        path, title = tax.config.path, tax.config.title
+        pages.append(Page("taxonomy", f"{path}/", title, taxonomy=tax.name, order="name"))
+        pages.append(Page("taxonomy", f"{path}/by-count/", title, taxonomy=tax.name, order="count"))
+        for term in tax.terms:
+            base = term_url(config, tax.name, term.slug)
+            pages += _paginate(
+                "term", base, term.name, term.stories, config.per_page, tax.name, term.slug
+            )
+    pages.append(Page("404", "404.html", "Page not found"))
+    return tuple(pages)
+
+
+def _paginate(
+    kind: str,
+    base: str,
+    title: str,
+    slugs: Sequence[str],
+    per_page: int,
+    taxonomy: str | None = None,
+    term: str | None = None,
+) -> list[Page]:
+    """Split a story list into ``base``, ``base/page/2/``, ... (always at least one page)."""
+    chunks = [tuple(slugs[i : i + per_page]) for i in range(0, len(slugs), per_page)] or [()]
+    return [
+        Page(
+            kind,  # type: ignore[arg-type]
+            base if n == 1 else f"{base}page/{n}/",
+            title,
+            taxonomy=taxonomy,
+            term=term,
+            stories=chunk,
+            number=n,
+            count=len(chunks),
+        )
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def _check_collisions(
+    config: SiteConfig,
+    pages: Sequence[Page],
+    taxonomies: dict[str, Taxonomy],
+    standalone: Sequence,
+    static_files: Iterable[str],
+) -> None:
+    """Raise one error naming every output path that two sources want."""
+    owners: dict[str, list[str]] = {}
+    for page in pages:
+        owners.setdefault(page.output, []).append(_describe(page, standalone))
+    for name in EXTRA_OUTPUTS:
+        owners.setdefault(name, []).append(f"the site's {name}")
+    for tax in taxonomies.values():
+        for term in tax.terms:
+            feed = term_url(config, tax.name, term.slug) + FEED
+            owners.setdefault(feed, []).append(f"the feed of {tax.name} term '{term.name}'")
+    for rel in static_files:
+        owners.setdefault(rel, []).append(f"static file 'static/{rel}'")
+    clashes = {path: who for path, who in owners.items() if len(who) > 1}
+    if clashes:
+        lines = [f"  {path}: {' and '.join(who)}" for path, who in sorted(clashes.items())]
+        raise SiteGenError("two sources want the same output file:\n" + "\n".join(lines))
+
+
+def _describe(page: Page, standalone: Sequence) -> str:
+    if page.kind == "story":
+        return f"story '{page.title}'"
+    if page.kind == "term":
+        return f"{page.taxonomy} term '{page.title}'"
+    if page.kind == "page":
+        path = next((p.path for p in standalone if p.slug == page.standalone), page.standalone)
+        return f"page {path}"
+    return f"the {page.kind} page"

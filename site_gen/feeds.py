@@ -1,0 +1,100 @@
+"""Machine-read outputs: Atom feeds, ``sitemap.xml`` and ``robots.txt`` (absolute URLs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from site_gen.assemble import FEED, story_url, term_url
+from site_gen.model import Page, Site, Story
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def rfc3339(value: dt.datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+def render_atom(
+    site: Site, title: str, feed_path: str, page_path: str, stories: Sequence[Story]
+) -> str:
+    """An Atom 1.0 feed of the dated stories given (newest first, at most ``feed_limit``)."""
+    base = site.config.absolute_base
+    dated = [s for s in stories if s.date][: site.config.feed_limit]
+    updated = max((s.date for s in dated if s.date), default=EPOCH)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(site.config.language)}>',
+        f"  <title>{escape(title)}</title>",
+        f"  <id>{escape(base + feed_path)}</id>",
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + feed_path)}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(base + page_path)}/>',
+        f"  <updated>{rfc3339(updated)}</updated>",
+        f"  <author><name>{escape(site.config.title)}</name></author>",
+        '  <generator uri="https://pypi.org/project/sitegen/">sitegen</generator>',
+    ]
+    lines += [_entry(site, story) for story in dated]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _entry(site: Site, story: Story) -> str:
+    url = site.config.absolute_base + story_url(story.slug)
+    stamp = rfc3339(story.date or EPOCH)
+    authors = story.byline or ((story.dateline.agency,) if story.dateline.agency else ())
+    parts = [
+        "  <entry>",
+        f"    <title>{escape(story.title)}</title>",
+        f"    <id>{escape(url)}</id>",
+        f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+        f"    <published>{stamp}</published>",
+        f"    <updated>{stamp}</updated>",
+    ]
+    parts += [f"    <author><name>{escape(name)}</name></author>" for name in authors]
+    if story.summary:
+        parts.append(f'    <summary type="text">{escape(story.summary)}</summary>')
+    for name, slugs in site.story_terms[story.slug].items():
+        for slug in slugs:
+            term = site.term(name, slug)
+            parts.append(f"    <category term={quoteattr(term.name)} label={quoteattr(name)}/>")
+    parts.append("  </entry>")
+    return "\n".join(parts)
+
+
+def feed_outputs(site: Site) -> dict[str, str]:
+    """The site feed and one feed per term: output path -> XML text."""
+    outputs = {FEED: render_atom(site, site.config.title, FEED, "", site.stories)}
+    for tax in site.taxonomies.values():
+        for term in tax.terms:
+            page = term_url(site.config, tax.name, term.slug)
+            title = f"{site.config.title}: {term.name}"
+            stories = [site.story(s) for s in term.stories]
+            outputs[page + FEED] = render_atom(site, title, page + FEED, page, stories)
+    return outputs
+
+
+def render_sitemap(site: Site) -> str:
+    """``sitemap.xml`` listing every page but the 404, with story dates as ``lastmod``."""
+    base = site.config.absolute_base
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in site.pages:
+        if page.kind != "404":
+            lines.append(_sitemap_url(base, page, site))
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def _sitemap_url(base: str, page: Page, site: Site) -> str:
+    lastmod = ""
+    if page.kind == "story":
+        date = site.story(page.story or "").date
+        lastmod = f"<lastmod>{date.date().isoformat()}</lastmod>" if date else ""
+    return f"  <url><loc>{escape(base + page.url)}</loc>{lastmod}</url>"
+
+
+def render_robots(site: Site) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site.config.absolute_base}sitemap.xml\n"

@@ -1,0 +1,69 @@
+"""Split a Markdown file into YAML front matter and body, keeping file line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from site_gen.errors import SourceError
+
+FENCE = "---"
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A file's front matter, the line of each top-level key, and its body."""
+
+    data: dict[str, Any]
+    lines: dict[str, int]  # key -> line in the file (1-based)
+    body: str
+    start: int  # line of the opening fence
+
+    def line(self, key: str) -> int:
+        """Line of ``key`` in the file, or of the opening fence when the key is absent."""
+        return self.lines.get(key, self.start)
+
+
+def split_front_matter(text: str, path: Path, *, required: bool = True) -> FrontMatter:
+    """Parse ``---``-fenced YAML at the start of ``text``; errors carry the file's line."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        if required:
+            raise SourceError(path, 1, "no front matter: the file must start with a '---' line")
+        return FrontMatter({}, {}, text, 1)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if end is None:
+        raise SourceError(path, 1, "front matter is not closed: add a '---' line after it")
+    block = "\n".join(lines[1:end])
+    data, key_lines = _load_yaml(block, path, first_line=2)
+    body = "\n".join(lines[end + 1 :])
+    return FrontMatter(data, key_lines, body, 1)
+
+
+def _load_yaml(block: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    """Load a YAML mapping safely, returning it with each top-level key's file line."""
+    loader = yaml.SafeLoader(block)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise SourceError(path, line, f"front matter: invalid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise SourceError(path, first_line, f"front matter: invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise SourceError(path, first_line, "front matter must be a mapping of keys to values")
+    key_lines = {
+        str(k.value): first_line + k.start_mark.line
+        for k, _ in (node.value if isinstance(node, yaml.MappingNode) else [])
+    }
+    return {str(k): v for k, v in data.items()}, key_lines

@@ -1,0 +1,163 @@
+"""The data types passed between stages. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from site_gen.config import SiteConfig, TaxonomyConfig
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """Where and through whom a story was filed: ``AMMAN (Reuters)``."""
+
+    place: str | None = None
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    """One story as its Markdown file states it."""
+
+    path: Path
+    slug: str
+    title: str
+    date: dt.datetime | None  # aware, in the site's time zone; None = undated
+    has_time: bool
+    summary: str
+    byline: tuple[str, ...]
+    dateline: Dateline
+    caption: str
+    terms: Mapping[str, tuple[str, ...]]  # taxonomy name -> names as written
+    source: str
+    draft: bool
+    body: str  # Markdown
+    digest: str  # sha256 of the file's bytes
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TermFile:
+    """``content/<taxonomy>/<slug>.md``: an editor's description and aliases for one term."""
+
+    path: Path
+    taxonomy: str
+    slug: str
+    name: str | None
+    aliases: tuple[str, ...]
+    description: str  # Markdown
+    digest: str
+    meta: Mapping[str, Any] = field(default_factory=dict)  # kind, country, lat, lon, ...
+
+
+@dataclass(frozen=True)
+class StandalonePage:
+    """``content/pages/<name>.md``: a page outside the story flow, such as About."""
+
+    path: Path
+    slug: str
+    title: str
+    body: str
+    draft: bool
+    digest: str
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from ``content/``."""
+
+    stories: tuple[Story, ...]
+    term_files: tuple[TermFile, ...]
+    pages: tuple[StandalonePage, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a taxonomy; its slug is its identity."""
+
+    taxonomy: str
+    slug: str
+    name: str
+    stories: tuple[str, ...]  # story slugs, newest first, undated last
+    aliases: tuple[str, ...] = ()
+    description: str = ""  # Markdown
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A taxonomy with its terms, sorted by slug."""
+
+    config: TaxonomyConfig
+    terms: tuple[Term, ...]
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def get(self, slug: str) -> Term | None:
+        return next((t for t in self.terms if t.slug == slug), None)
+
+
+PageKind = Literal["home", "archive", "story", "taxonomy", "term", "page", "404"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML output file and the model objects it shows (referenced by key)."""
+
+    kind: PageKind
+    url: str  # site-relative: "" (home), "stories/x/", "404.html"
+    title: str
+    story: str | None = None  # story slug
+    taxonomy: str | None = None  # taxonomy name
+    term: str | None = None  # term slug
+    standalone: str | None = None  # standalone page slug
+    stories: tuple[str, ...] = ()  # story slugs listed on this page
+    number: int = 1  # page number within a paginated list
+    count: int = 1  # number of pages in that list
+    order: str = ""  # "name" or "count" on taxonomy overviews
+
+    @property
+    def output(self) -> str:
+        """The file this page is written to, relative to the output folder."""
+        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole site, assembled: what every page is rendered from."""
+
+    config: SiteConfig
+    stories: tuple[Story, ...]  # newest first, undated last
+    taxonomies: Mapping[str, Taxonomy]
+    pages: tuple[Page, ...]
+    standalone: tuple[StandalonePage, ...]
+    story_terms: Mapping[str, Mapping[str, tuple[str, ...]]]  # story slug -> taxonomy -> slugs
+
+    def story(self, slug: str) -> Story:
+        return self._stories_by_slug[slug]
+
+    @property
+    def _stories_by_slug(self) -> dict[str, Story]:
+        cached = self.__dict__.get("_by_slug")
+        if cached is None:
+            cached = {s.slug: s for s in self.stories}
+            object.__setattr__(self, "_by_slug", cached)
+        return cached
+
+    def term(self, taxonomy: str, slug: str) -> Term:
+        return self._terms_by_slug[(taxonomy, slug)]
+
+    @property
+    def _terms_by_slug(self) -> dict[tuple[str, str], Term]:
+        cached = self.__dict__.get("_term_index")
+        if cached is None:
+            cached = {(t.taxonomy, t.slug): t for tx in self.taxonomies.values() for t in tx.terms}
+            object.__setattr__(self, "_term_index", cached)
+        return cached

@@ -1,0 +1,143 @@
+"""Write the output folder: only changed files, each atomically; remove what is no longer built."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_gen.errors import SiteGenError
+
+KEEP = {".git"}  # top-level entries of the output folder that are never removed
+
+Manifest = dict[str, list]  # relative path -> [sha256, size, mtime_ns]
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """``root / rel``, refusing any path that would land outside ``root``."""
+    if not rel or rel.startswith(("/", "\\")) or "\\" in rel or "\x00" in rel:
+        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in ("", ".", ".."):
+        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+    path = root.joinpath(*parts)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+    return path
+
+
+def static_files(folders: list[Path]) -> dict[str, Path]:
+    """Files to copy from static folders; an earlier folder wins over a later one."""
+    found: dict[str, Path] = {}
+    for folder in reversed(folders):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not _is_editor_temp(path.name):
+                    found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def _is_editor_temp(name: str) -> bool:
+    return name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith((".#", "#"))
+
+
+def write_outputs(
+    outputs: Mapping[str, bytes | Path], out_dir: Path, manifest: Manifest
+) -> tuple[WriteReport, Manifest]:
+    """Make ``out_dir`` hold exactly ``outputs``, touching only files whose bytes changed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    new_manifest: Manifest = {}
+    for rel, source in outputs.items():
+        path = safe_join(out_dir, rel)
+        data = source.read_bytes() if isinstance(source, Path) else source
+        digest = hashlib.sha256(data).hexdigest()
+        if not _unchanged(path, digest, manifest.get(rel)):
+            _write_atomic(path, data)
+            written.append(rel)
+        stat = path.stat()
+        new_manifest[rel] = [digest, stat.st_size, stat.st_mtime_ns]
+    removed = _remove_stale(out_dir, set(outputs))
+    report = WriteReport(tuple(written), len(outputs) - len(written), tuple(removed))
+    return report, new_manifest
+
+
+def _unchanged(path: Path, digest: str, entry: list | None) -> bool:
+    """True when the file on disk is the one the manifest recorded with this digest."""
+    if not entry or entry[0] != digest:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return [stat.st_size, stat.st_mtime_ns] == entry[1:]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:
+    """Delete files in ``out_dir`` that this build did not produce, then empty folders."""
+    removed = []
+    for rel in sorted(_walk(out_dir)):
+        if rel not in keep:
+            (out_dir / rel).unlink()
+            removed.append(rel)
+    for folder in sorted(_folders(out_dir), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
+
+
+def _folders(out_dir: Path) -> list[Path]:
+    return [Path(folder) for folder, _dirs, _files in _os_walk(out_dir)][1:]
+
+
+def _os_walk(out_dir: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk`` that never enters the kept top-level entries (such as ``.git``)."""
+    for folder, dirs, files in os.walk(out_dir):
+        if Path(folder) == out_dir:
+            dirs[:] = sorted(d for d in dirs if d not in KEEP)
+            files = [f for f in files if f not in KEEP]
+        yield folder, dirs, files
+
+
+def _walk(out_dir: Path) -> Iterator[str]:
+    for folder, _dirs, files in _os_walk(out_dir):
+        rel_folder = Path(folder).relative_to(out_dir).as_posix()
+        for name in files:
+            yield name if rel_folder == "." else f"{rel_folder}/{name}"
+
+
+def load_manifest(path: Path) -> Manifest:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_manifest(path: Path, manifest: Manifest) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, json.dumps(manifest, sort_keys=True).encode("utf-8"))

@@ -1,0 +1,245 @@
+"""Render pages with Jinja: the environment, the one template context, and error locations.
+
+The context every template receives is built by ``page_context`` and documented in
+``docs/templates.md``; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from site_gen.assemble import story_url, term_url
+from site_gen.errors import SiteGenError, SourceError
+from site_gen.markup import MarkdownCache
+from site_gen.model import Page, Site, Story, Term
+from site_gen.urls import absolute_url, relative_url
+
+THEME = Path(__file__).parent / "theme"
+TEMPLATES = {
+    "home": ("home.html",),
+    "archive": ("archive.html",),
+    "story": ("story.html",),
+    "page": ("page.html",),
+    "404": ("404.html",),
+}
+
+
+def theme_dir(kind: str) -> Path:
+    """The default theme's ``templates`` or ``static`` folder (installed, or in a checkout)."""
+    installed = THEME / kind
+    return installed if installed.is_dir() else Path(__file__).parent.parent / kind
+
+
+def make_env(site_root: Path) -> jinja2.Environment:
+    """A Jinja environment: site templates first, then the default theme; strict and escaping."""
+    loader = jinja2.FileSystemLoader([str(site_root / "templates"), str(theme_dir("templates"))])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date_display"] = date_display
+    return env
+
+
+def template_names(page: Page) -> tuple[str, ...]:
+    """Candidate templates for a page, most specific first."""
+    if page.kind in ("taxonomy", "term"):
+        return (f"{page.taxonomy}/{page.kind}.html", f"{page.kind}.html")
+    return TEMPLATES[page.kind]
+
+
+def render_page(env: jinja2.Environment, page: Page, site: Site, md: MarkdownCache) -> str:
+    """Render one page to HTML; template errors become ``template:line: message``."""
+    try:
+        template = env.select_template(template_names(page))
+        return template.render(page_context(page, site, md))
+    except jinja2.TemplateSyntaxError as exc:
+        raise SourceError(exc.filename or exc.name or "?", exc.lineno, exc.message or "") from None
+    except jinja2.TemplateNotFound as exc:
+        message = f"no template for {page.kind} page '{page.url}': {exc.message}"
+        raise SiteGenError(message) from None
+    except SiteGenError:
+        raise
+    except Exception as exc:  # a runtime error inside a template
+        where, line = _template_frame(exc)
+        message = f"{type(exc).__name__}: {exc} (while rendering '{page.output}')"
+        raise SourceError(where, line, message) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int | None]:
+    """The innermost template file and line in an exception's traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return frame.filename, frame.lineno
+    return "templates", None
+
+
+def page_context(page: Page, site: Site, md: MarkdownCache) -> dict[str, Any]:
+    """Build the template context of one page (see ``docs/templates.md``)."""
+    link = _linker(page, site)
+    context: dict[str, Any] = {
+        "site": _site_view(site, link),
+        "page": _page_view(page, site, link),
+        "url": link,
+    }
+    if page.kind == "story":
+        context["story"] = story_view(site.story(page.story or ""), site, link, md)
+    if page.kind in ("home", "archive", "term"):
+        context["stories"] = [story_view(site.story(s), site, link) for s in page.stories]
+    if page.kind in ("taxonomy", "term"):
+        context["taxonomy"] = _taxonomy_view(site, page.taxonomy or "", link)
+    if page.kind == "taxonomy":
+        context["terms"] = _terms_view(site, page, link)
+    if page.kind == "term":
+        term = site.term(page.taxonomy or "", page.term or "")
+        context["term"] = _term_view(term, site, link, md)
+    if page.kind == "page":
+        standalone = next(p for p in site.standalone if p.slug == page.standalone)
+        context["content"] = {
+            "title": standalone.title,
+            "body": Markup(md.render(standalone.body)),
+            "extra": dict(standalone.extra),
+        }
+    return context
+
+
+def _linker(page: Page, site: Site) -> Callable[[str], str]:
+    """The ``url()`` function of a page: relative links; base-path links on the 404 page."""
+    if page.kind == "404":
+        base = site.config.base_path
+        return lambda target: base + target
+    return lambda target: relative_url(target, page.url)
+
+
+def _site_view(site: Site, link: Callable[[str], str]) -> dict[str, Any]:
+    config = site.config
+    return {
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "base_url": config.absolute_base,
+        "home_url": link(""),
+        "feed_url": link("atom.xml"),
+        "taxonomies": [
+            {"name": t.name, "title": t.title, "url": link(f"{t.path}/")} for t in config.taxonomies
+        ],
+        "pages": [{"title": p.title, "url": link(f"{p.slug}/")} for p in site.standalone],
+        "extra": dict(config.extra),
+    }
+
+
+def _page_view(page: Page, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
+    base = page.url.split("page/")[0] if page.number > 1 else page.url
+    return {
+        "kind": page.kind,
+        "url": page.url,
+        "title": page.title,
+        "canonical": absolute_url(page.url, site.config.absolute_base),
+        "number": page.number,
+        "count": page.count,
+        "prev_url": link(_page_n(base, page.number - 1)) if page.number > 1 else None,
+        "next_url": link(_page_n(base, page.number + 1)) if page.number < page.count else None,
+        "order": page.order,
+    }
+
+
+def _page_n(base: str, n: int) -> str:
+    return base if n == 1 else f"{base}page/{n}/"
+
+
+def story_view(
+    story: Story, site: Site, link: Callable[[str], str], md: MarkdownCache | None = None
+) -> dict[str, Any]:
+    """A story for templates; the rendered body only when ``md`` is given (story pages)."""
+    terms = {
+        name: [
+            _term_link(site.term(name, slug), site, link)
+            for slug in site.story_terms[story.slug].get(name, ())
+        ]
+        for name in site.taxonomies
+    }
+    return {
+        "title": story.title,
+        "slug": story.slug,
+        "url": link(story_url(story.slug)),
+        "date": story.date,
+        "has_time": story.has_time,
+        "summary": story.summary,
+        "byline": list(story.byline),
+        "dateline": {"place": story.dateline.place, "agency": story.dateline.agency},
+        "caption": story.caption,
+        "source": story.source,
+        "terms": terms,
+        "body": Markup(md.render(story.body)) if md else None,
+        "extra": dict(story.extra),
+    }
+
+
+def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
+    return {
+        "name": term.name,
+        "slug": term.slug,
+        "url": link(term_url(site.config, term.taxonomy, term.slug)),
+        "count": len(term.stories),
+    }
+
+
+def _taxonomy_view(site: Site, name: str, link: Callable[[str], str]) -> dict[str, Any]:
+    tax = site.config.taxonomy(name)
+    return {
+        "name": tax.name,
+        "title": tax.title,
+        "singular": tax.singular,
+        "url": link(f"{tax.path}/"),
+        "by_count_url": link(f"{tax.path}/by-count/"),
+        "count": len(site.taxonomies[name].terms),
+    }
+
+
+def _terms_view(site: Site, page: Page, link: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The terms of a taxonomy overview, by name (with A-Z letters) or by story count."""
+    terms = [_term_link(t, site, link) for t in site.taxonomies[page.taxonomy or ""].terms]
+    for term in terms:
+        term["letter"] = _letter(term["slug"])
+    if page.order == "count":
+        return sorted(terms, key=lambda t: (-t["count"], t["slug"]))
+    return sorted(terms, key=lambda t: (t["letter"], t["slug"]))
+
+
+def _letter(slug: str) -> str:
+    first = slug[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def _term_view(term: Term, site: Site, link: Callable[[str], str], md: MarkdownCache) -> dict:
+    view = _term_link(term, site, link)
+    view.update(
+        {
+            "aliases": list(term.aliases),
+            "description": Markup(md.render(term.description)) if term.description else None,
+            "meta": dict(term.meta),
+            "feed_url": link(term_url(site.config, term.taxonomy, term.slug) + "atom.xml"),
+        }
+    )
+    return view
+
+
+def date_display(value: dt.datetime | None, with_time: bool = False) -> str:
+    """``4 July 2019`` (and ``, 09:30 UTC+03:00`` with time); ``Undated`` for None."""
+    if value is None:
+        return "Undated"
+    text = f"{value.day} {value:%B %Y}"
+    if with_time:
+        text += f", {value:%H:%M} {value.tzname() or ''}".rstrip()
+    return text

@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_build(sub)
     _add_serve(sub)
     _add_deploy(sub)
+    _add_check(sub)
     return parser
 
 
@@ -117,6 +118,27 @@ def _add_deploy(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("--allow-dirty", action="store_true", help="deploy with uncommitted changes")
     cmd.add_argument("--dry-run", action="store_true", help="build and report; publish nothing")
     cmd.set_defaults(run=_run_deploy)
+
+
+def _add_check(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser("check", help="check the built site's internal links, feeds and sitemap")
+    cmd.set_defaults(run=_run_check)
+
+
+def _run_check(root: Path, args: argparse.Namespace) -> int:
+    from site_gen.check import check_links, check_xml
+    from site_gen.config import load_config
+
+    config = load_config(root)
+    out = config.output_path
+    if not out.is_dir():
+        raise SiteGenError(f"{out}: no built site; run sitegen build first")
+    problems = [str(b) for b in check_links(out, config.base_path)] + check_xml(out)
+    for line in problems:
+        print(line)
+    pages = sum(1 for _ in out.rglob("*.html"))
+    print(f"checked {pages} pages: {len(problems)} problem(s)")
+    return 1 if problems else 0
 
 
 def _run_init(root: Path, args: argparse.Namespace) -> int:

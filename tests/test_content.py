@@ -1,0 +1,158 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from site_gen.config import load_config
+from site_gen.content import load_content, parse_page, parse_story, parse_term_file
+from site_gen.errors import BuildErrors, SourceError
+from site_gen.frontmatter import split_front_matter
+
+P = Path("content/stories/x.md")
+
+
+@pytest.fixture
+def config(tmp_path):
+    (tmp_path / "sitegen.yaml").write_text("timezone: Europe/London\n")
+    return load_config(tmp_path)
+
+
+def errors_of(exc: pytest.ExceptionInfo) -> list[str]:
+    value = exc.value
+    return [str(e) for e in getattr(value, "errors", [value])]
+
+
+class TestFrontMatter:
+    def test_splits_and_records_key_lines(self):
+        fm = split_front_matter("---\ntitle: A\n\nsummary: B\n---\nBody\n", P)
+        assert fm.data == {"title": "A", "summary": "B"}
+        assert fm.lines == {"title": 2, "summary": 4}
+        assert fm.body == "Body\n"
+
+    def test_bom_and_crlf(self):
+        fm = split_front_matter("\ufeff---\r\ntitle: A\r\n---\r\nBody", P)
+        assert fm.data == {"title": "A"} and fm.body == "Body"
+
+    def test_missing_front_matter(self):
+        with pytest.raises(SourceError) as info:
+            split_front_matter("title: A\n", P)
+        assert str(info.value) == f"{P}:1: no front matter: the file must start with a '---' line"
+
+    def test_unclosed(self):
+        with pytest.raises(SourceError, match="front matter is not closed"):
+            split_front_matter("---\ntitle: A\n", P)
+
+    def test_yaml_error_line_is_the_file_line(self):
+        text = "---\ntitle: A\nsummary: B\ntags: [a, b\nactors: []\n---\n"
+        with pytest.raises(SourceError) as info:
+            split_front_matter(text, P)
+        assert info.value.line == 5
+        assert str(info.value).startswith(f"{P}:5: front matter: invalid YAML:")
+
+    def test_unquoted_colon_in_a_title_is_an_error_not_silence(self):
+        with pytest.raises(SourceError) as info:
+            split_front_matter("---\ntitle: Syria: rebels say: more\n---\n", P)
+        assert info.value.line == 2
+
+    def test_yaml_is_loaded_safely(self):
+        text = "---\ntitle: !!python/object/apply:os.system ['echo hi']\n---\n"
+        with pytest.raises(SourceError, match="invalid YAML"):
+            split_front_matter(text, P)
+
+
+class TestParseStory:
+    def test_full_story(self, config):
+        text = (
+            "---\ntitle: Talks\ndate: 2024-05-03T09:30:00+03:00\nbyline: [A, B]\n"
+            "dateline: {place: Amman, agency: Reuters}\ntags: [diplomacy]\n"
+            "actors: [Assad, Assad]\ncredits: Reporting by X\n---\nBody text.\n"
+        )
+        story = parse_story(text, P, config)
+        assert story.slug == "talks"
+        assert story.date == dt.datetime(2024, 5, 3, 6, 30, tzinfo=dt.UTC)
+        assert story.date.isoformat() == "2024-05-03T07:30:00+01:00"
+        assert story.date.tzinfo == config.tzinfo and story.has_time
+        assert story.byline == ("A", "B")
+        assert story.dateline.place == "Amman" and story.dateline.agency == "Reuters"
+        assert story.terms == {"tags": ("diplomacy",), "locations": (), "actors": ("Assad",)}
+        assert story.extra == {"credits": "Reporting by X"}
+        assert story.body == "Body text.\n"
+        assert len(story.digest) == 64
+
+    def test_date_only_is_midnight_in_site_zone(self, config):
+        story = parse_story("---\ntitle: T\ndate: 2019-07-04\n---\n", P, config)
+        assert story.date.isoformat() == "2019-07-04T00:00:00+01:00" and not story.has_time
+
+    def test_quoted_date_and_null_date(self, config):
+        assert parse_story("---\ntitle: T\ndate: '2019-07-04'\n---\n", P, config).date
+        story = parse_story("---\ntitle: T\ndate: null\n---\n", P, config)
+        assert story.date is None
+
+    def test_every_error_with_its_line(self, config):
+        text = (
+            "---\nslug: ../../x\ndate: 19 July\nsummary: fine\ntags: armed conflict\n"
+            "byline: [ok]\ndraft: maybe\ndateline: Amman\n---\nBody\n"
+        )
+        with pytest.raises(BuildErrors) as info:
+            parse_story(text, P, config)
+        assert errors_of(info) == [
+            f"{P}:1: front matter: 'title' is required",
+            f"{P}:2: front matter: 'slug' must be lower-case letters, digits and hyphens, "
+            "got '../../x'",
+            f"{P}:3: front matter: 'date' must be an ISO date (2019-07-04) or a datetime with "
+            "offset (2019-07-04T09:30:00+03:00), got '19 July'",
+            f"{P}:5: front matter: 'tags' must be a list, got text 'armed conflict'",
+            f"{P}:8: front matter: 'dateline' must be a mapping with 'place' and 'agency'",
+            f"{P}:7: front matter: 'draft' must be true or false, got text 'maybe'",
+        ]
+
+    def test_list_of_mappings_is_an_error(self, config):
+        with pytest.raises(SourceError) as info:
+            parse_story("---\ntitle: T\nactors:\n  - {name: X}\n---\n", P, config)
+        assert str(info.value) == (
+            f"{P}:3: front matter: 'actors' must be a list of names, got a mapping in it"
+        )
+
+    def test_title_must_be_text(self, config):
+        with pytest.raises(SourceError, match="'title' must be text, got a list"):
+            parse_story("---\ntitle: [a]\n---\n", P, config)
+
+
+def test_term_file_without_front_matter(tmp_path):
+    term = parse_term_file("Just a description.\n", Path("content/actors/x.md"), "actors")
+    assert term.slug == "x" and term.name is None and term.description == "Just a description."
+
+
+def test_term_file_name_must_be_a_slug():
+    with pytest.raises(SourceError, match="term file name must be a slug such as 'bad-name.md'"):
+        parse_term_file("---\nname: X\n---\n", Path("content/actors/Bad Name.md"), "actors")
+
+
+def test_page_slug_defaults_to_file_name():
+    page = parse_page("---\ntitle: About us\n---\nHi\n", Path("content/pages/About.md"))
+    assert page.slug == "about" and page.title == "About us"
+
+
+def test_load_content_collects_errors_from_every_file(fixture_site):
+    stories = fixture_site / "content" / "stories"
+    (stories / "bad1.md").write_text("---\ntitle: A\ndate: nope\n---\n")
+    (stories / "bad2.md").write_text("no front matter\n")
+    (fixture_site / "content" / "actors" / "bad3.md").write_text("---\naliases: Assad\n---\n")
+    with pytest.raises(BuildErrors) as info:
+        load_content(load_config(fixture_site))
+    messages = errors_of(info)
+    assert len(messages) == 3
+    assert messages[0].endswith(
+        "bad1.md:3: front matter: 'date' must be an ISO date (2019-07-04) "
+        "or a datetime with offset (2019-07-04T09:30:00+03:00), got 'nope'"
+    )
+    assert messages[1].endswith("bad2.md:1: no front matter: the file must start with a '---' line")
+    assert messages[2].endswith(
+        "bad3.md:2: front matter: 'aliases' must be a list, got text 'Assad'"
+    )
+
+
+def test_non_utf8_story_is_an_error(fixture_site):
+    (fixture_site / "content" / "stories" / "latin1.md").write_bytes(b"---\ntitle: Caf\xe9\n---\n")
+    with pytest.raises(SourceError, match=r"latin1.md:2: not valid UTF-8 text"):
+        load_content(load_config(fixture_site))

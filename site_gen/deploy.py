@@ -7,6 +7,7 @@ Each deploy adds one commit on top of the branch's history and names the source 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from site_gen.errors import SiteGenError
 NOJEKYLL = ".nojekyll"
 CNAME = "CNAME"
 CACHE_DIR = ".sitegen-cache"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 # Inherited variables that would point git at another repository, index or object store.
 _GIT_LOCATION_VARS = (
     "GIT_DIR",
@@ -86,6 +87,7 @@ class DeployResult:
 def _git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
     env["LC_ALL"] = "C"
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # `git status` must not rewrite the user's index
     env.update(extra or {})
     return env
 
@@ -340,32 +342,61 @@ def publish_tree(
     """
     repo = find_repo(repo_path)
     check_target(repo, remote, branch)
+    tips = branch_tips(repo, remote, branch, fetch=not dry_run)
+    staged = stage_output(repo, out_dir, extra_files(out_dir, cname), dry_run=dry_run)
+    changed = staged.tree != tree_of(repo, tips.parent)
+    result = DeployResult(
+        branch=branch,
+        remote=remote,
+        files=staged.files,
+        tree=staged.tree,
+        parent=tips.parent,
+        commit=None,
+        changed=changed,
+        pushed=False,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return result
+    commit = commit_tree(repo, staged.tree, tips.parent, message) if changed else None
+    tip = commit or tips.parent
+    if tip and tip != tips.local:
+        update_branch(repo, branch, tip, tips.local)
+    pushed = bool(tip) and tip != tips.remote
+    if pushed:
+        push(repo, remote, branch)
+    return dataclasses.replace(result, commit=commit, pushed=pushed)
+
+
+@dataclass(frozen=True)
+class Tips:
+    """Where the publishing branch stands locally and on the remote, and what to build on."""
+
+    local: str | None
+    remote: str | None
+    parent: str | None
+
+
+def branch_tips(repo: Repo, remote: str, branch: str, *, fetch: bool) -> Tips:
+    """Look the branch up on both sides, fetching the remote's history when it is missing here."""
     local = resolve(repo, f"refs/heads/{branch}")
     remote_sha = remote_tip(repo, remote, branch)
-    if remote_sha and not resolve(repo, remote_sha) and not dry_run:
+    if remote_sha and fetch and not resolve(repo, remote_sha):
         fetch_branch(repo, remote, branch)
-    known_remote = remote_sha if remote_sha and resolve(repo, remote_sha) else None
-    parent = choose_parent(repo, local, known_remote, branch)
+    known = remote_sha if remote_sha and resolve(repo, remote_sha) else None
+    return Tips(local, remote_sha, choose_parent(repo, local, known, branch))
+
+
+def stage_output(repo: Repo, out_dir: Path, extras: Mapping[str, str], *, dry_run: bool) -> Staged:
+    """Stage through a temporary index; a dry run also keeps new objects out of the repo."""
     with tempfile.TemporaryDirectory(prefix="sitegen-index-") as tmp:
         env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
         if dry_run:
-            (Path(tmp) / "objects").mkdir()
-            env["GIT_OBJECT_DIRECTORY"] = str(Path(tmp) / "objects")
+            objects = Path(tmp) / "objects"
+            objects.mkdir()
+            env["GIT_OBJECT_DIRECTORY"] = str(objects)
             env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = str(repo.objects)
-        staged = stage_tree(repo, out_dir, extra_files(out_dir, cname), env)
-    changed = staged.tree != tree_of(repo, parent)
-    if dry_run:
-        return DeployResult(branch, remote, staged.files, staged.tree, parent, None, changed,
-                            False, True)  # fmt: skip
-    commit = commit_tree(repo, staged.tree, parent, message) if changed else None
-    tip = commit or parent
-    if tip and tip != local:
-        update_branch(repo, branch, tip, local)
-    pushed = bool(tip) and tip != remote_sha
-    if pushed:
-        push(repo, remote, branch)
-    return DeployResult(branch, remote, staged.files, staged.tree, parent, commit, changed,
-                        pushed, False)  # fmt: skip
+        return stage_tree(repo, out_dir, extras, env)
 
 
 def deploy_message(message: str | None, source: Source) -> str:
@@ -405,10 +436,11 @@ def _excluded_paths(output_dir: str) -> tuple[str, ...]:
 def _report(result: DeployResult, url: str) -> None:
     where = f"branch '{result.branch}' of '{result.remote}'"
     if result.dry_run:
-        action = "would commit" if result.changed else "nothing new to commit for"
-        print(f"Dry run: {action} {result.files} files to {where}; nothing was changed.")
         if result.changed:
-            print(f"Then it would push, and the site would be at {url}")
+            print(f"Dry run: would commit {result.files} files to {where} and push it.")
+        else:
+            print(f"Dry run: the site ({result.files} files) is identical to the last deploy.")
+        print(f"Site: {url} (nothing was changed)")
         return
     if result.commit:
         print(f"Committed {result.files} files as {result.commit[:12]} on '{result.branch}'.")

@@ -12,7 +12,7 @@ from site_gen.taxonomy import build_taxonomy
 
 ARCHIVE_PER_PAGE = 100
 FEED = "atom.xml"
-EXTRA_OUTPUTS = ("sitemap.xml", "robots.txt", FEED)
+EXTRA_OUTPUTS = ("sitemap.xml", "robots.txt", FEED, "search.json")
 
 
 def assemble_site(
@@ -94,6 +94,7 @@ def _pages(
             pages += _paginate(
                 "term", base, term.name, term.stories, config.per_page, tax.name, term.slug
             )
+    pages.append(Page("search", "search/", "Search"))
     pages.append(Page("404", "404.html", "Page not found"))
     return tuple(pages)
 

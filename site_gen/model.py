@@ -104,7 +104,7 @@ class Taxonomy:
         return next((t for t in self.terms if t.slug == slug), None)
 
 
-PageKind = Literal["home", "archive", "story", "taxonomy", "term", "page", "404"]
+PageKind = Literal["home", "archive", "story", "taxonomy", "term", "page", "search", "404"]
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,11 @@ import jinja2
 from markupsafe import Markup
 
 from site_gen.assemble import story_url, term_url
+from site_gen.deps import build_memo
 from site_gen.errors import SiteGenError, SourceError
 from site_gen.markup import MarkdownCache
 from site_gen.model import Page, Site, Story, Term
+from site_gen.reader import reader_context
 from site_gen.urls import absolute_url, relative_url
 
 THEME = Path(__file__).parent / "theme"
@@ -28,6 +30,7 @@ TEMPLATES = {
     "story": ("story.html",),
     "page": ("page.html",),
     "404": ("404.html",),
+    "search": ("search.html",),
 }
 
 
@@ -111,6 +114,7 @@ def page_context(page: Page, site: Site, md: MarkdownCache) -> dict[str, Any]:
             "body": Markup(md.render(standalone.body)),
             "extra": dict(standalone.extra),
         }
+    context.update(reader_context(page, site, link, story_view))
     return context
 
 
@@ -187,12 +191,18 @@ def story_view(
 
 
 def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
-    return {
-        "name": term.name,
-        "slug": term.slug,
-        "url": link(term_url(site.config, term.taxonomy, term.slug)),
-        "count": len(term.stories),
-    }
+    """A term as a link; made once per build and link base (a copy: callers may add keys)."""
+    memo = build_memo(site, "term_link")
+    key = (term.taxonomy, term.slug, link("x"))
+    view = memo.get(key)
+    if view is None:
+        view = memo[key] = {
+            "name": term.name,
+            "slug": term.slug,
+            "url": link(term_url(site.config, term.taxonomy, term.slug)),
+            "count": len(term.stories),
+        }
+    return dict(view)
 
 
 def _taxonomy_view(site: Site, name: str, link: Callable[[str], str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from site_gen.cli import main
 def test_build_reports_and_exits_zero(fixture_site, capsys):
     assert main(["-C", str(fixture_site), "build"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("built 33 pages into public/ in ")
+    assert out.startswith("built 34 pages into public/ in ")
     assert "written, 0 unchanged, 0 removed" in out
 
 

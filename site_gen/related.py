@@ -1,0 +1,116 @@
+"""Links between stories and terms: related stories, co-occurring terms, the most active terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from site_gen.model import Site, Story, Term
+
+LINKING = ("actors", "locations")  # the taxonomies that make two stories related
+COMMON = 200  # terms with more stories than this do not gather candidates on their own
+POSTINGS = 300  # at most this many story mentions are read to gather candidates
+FINALISTS = 20  # candidates scored on every shared term
+RECENT_DAYS = 30
+RECENT_UNDATED = 50  # with no dated story, "recent" is the first stories in site order
+CO_OCCUR_WINDOW = 200  # co-occurrence counts look at a term's newest stories only
+
+
+def _weight(term: Term) -> float:
+    """Rarer terms weigh more: 1 for a term of one story, 0.5 for three, 0.1 for a thousand.
+
+    The weight depends on the term alone (not on the size of the site), so adding a story
+    changes only the related stories of the stories that share its terms.
+    """
+    return 1.0 / math.log2(1 + len(term.stories))
+
+
+def related_stories(site: Site, slug: str, limit: int = 5) -> list[Story]:
+    """Stories sharing the most (rarity-weighted) actors and locations; newer first on ties.
+
+    Candidates come from the story's rarer terms, rarest first, within a fixed budget of
+    postings; only the best candidates are then scored on the common terms as well, so the
+    cost per story page stays flat as the site grows.
+    """
+    mine = sorted(
+        (
+            site.term(tax, term_slug)
+            for tax in LINKING
+            for term_slug in site.story_terms.get(slug, {}).get(tax, ())
+        ),
+        key=lambda t: (len(t.stories), t.taxonomy, t.slug),
+    )
+    if not mine:
+        return []
+    scores: dict[str, float] = {}
+    budget = POSTINGS
+    rare = [t for t in mine if len(t.stories) <= COMMON]
+    for term in rare:
+        if budget <= 0:
+            break
+        weight = _weight(term)
+        for other in term.stories[:budget]:
+            scores[other] = scores.get(other, 0.0) + weight
+        budget -= len(term.stories)
+    if len(scores) <= 1:  # only common terms: the newest stories of the rarest one
+        weight = _weight(mine[0])
+        for other in mine[0].stories[:FINALISTS]:
+            scores[other] = scores.get(other, 0.0) + weight
+    scores.pop(slug, None)
+    finalists = dict(heapq.nlargest(FINALISTS, scores.items(), key=lambda kv: (kv[1], kv[0])))
+    for term in mine[len(rare) :]:
+        weight = _weight(term)
+        for other in finalists:
+            if term.slug in site.story_terms[other].get(term.taxonomy, ()):
+                finalists[other] += weight
+    return _best(site, {s: round(v, 9) for s, v in finalists.items()}, limit)
+
+
+def _best(site: Site, scores: dict[str, float], limit: int) -> list[Story]:
+    """The ``limit`` highest scores; ties go to the newer story (undated last), then slug.
+
+    Only stories that can make the cut are looked up, so a story page depends on few others.
+    """
+    if not scores:
+        return []
+    cut = sorted(scores.values(), reverse=True)[:limit][-1]
+    finalists = [site.story(s) for s in scores if scores[s] >= cut]
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    finalists.sort(key=lambda s: s.slug)
+    finalists.sort(key=lambda s: (scores[s.slug], s.date or oldest), reverse=True)
+    return finalists[:limit]
+
+
+def co_occurring(site: Site, term: Term, taxonomy: str, limit: int = 8) -> list[tuple[Term, int]]:
+    """The terms of ``taxonomy`` named most often in this term's (newest) stories."""
+    counts: Counter[str] = Counter()
+    for story in term.stories[:CO_OCCUR_WINDOW]:
+        counts.update(site.story_terms[story].get(taxonomy, ()))
+    if taxonomy == term.taxonomy:
+        counts.pop(term.slug, None)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [(site.term(taxonomy, s), n) for s, n in ranked]
+
+
+def recent_stories(stories: Sequence[Story], days: int = RECENT_DAYS) -> list[Story]:
+    """Stories of the ``days`` up to the newest dated one (never relative to today)."""
+    dated = [s for s in stories if s.date]
+    if not dated:
+        return list(stories[:RECENT_UNDATED])
+    newest = max(s.date for s in dated if s.date)
+    since = newest - dt.timedelta(days=days)
+    return [s for s in dated if s.date and s.date > since]
+
+
+def most_active(
+    site: Site, stories: Sequence[Story], taxonomy: str, limit: int = 8
+) -> list[tuple[Term, int]]:
+    """The terms of ``taxonomy`` named in the most of ``stories``."""
+    counts: Counter[str] = Counter()
+    for story in stories:
+        counts.update(site.story_terms[story.slug].get(taxonomy, ()))
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [(site.term(taxonomy, s), n) for s, n in ranked]

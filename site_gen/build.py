@@ -1,27 +1,72 @@
-"""One build: read everything, assemble, render every output in memory, then write.
+"""One build: read everything, assemble, render what changed, then write.
 
-Nothing is written unless every step succeeded, so a failed build leaves the previous
-output folder exactly as it was.
+The whole model (stories, taxonomies, pages) is rebuilt on every build; only pure steps
+are cached (``site_gen.cache``): parsing by file stamp, Markdown by content hash, and
+each output by the model keys it read while rendering (``site_gen.deps``). An output is
+rendered again when any of its keys, its own page object, the templates, the config or the
+code changed, so a skipped output is one that would have rendered to the same bytes.
+
+Nothing is written unless every step succeeded: new files wait in a staging folder inside
+the output folder and are renamed into place at the end, so a failed build leaves the
+previous output exactly as it was.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
+import os
+import platform
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+import yaml
 
 from site_gen.assemble import assemble_site
+from site_gen.cache import (
+    PARSED_SHARDS,
+    BuildState,
+    MarkdownStore,
+    OutputRecord,
+    Snapshot,
+    cache_dir,
+    file_stamp,
+    load_snapshot,
+    load_state,
+    save_snapshot,
+    save_state,
+    shard_of,
+    snapshot_file,
+    source_stamps,
+    unchanged_since,
+)
 from site_gen.config import SiteConfig, load_config
 from site_gen.content import load_content
+from site_gen.deps import TrackedSite, model_digests
 from site_gen.errors import SiteGenError, raise_all
-from site_gen.feeds import feed_outputs, render_robots, render_sitemap
+from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
 from site_gen.markup import MarkdownCache
 from site_gen.model import Site
-from site_gen.output import load_manifest, save_manifest, static_files, write_outputs
+from site_gen.output import Staging, matches, remove_files, static_files, unknown_files
 from site_gen.render import make_env, render_page, theme_dir
+from site_gen.search import INDEX, render_search_index
 
 CACHE_DIR = ".sitegen-cache"
+PARALLEL_MIN = 40  # render in two processes only when at least this many outputs changed
+
+# Modules that never run during a build (editing them keeps the cache valid).
+NOT_BUILD_CODE = frozenset(
+    {"ingest", "cli.py", "serve.py", "watch.py", "overlay.py", "deploy.py", "init.py"}
+)
+
+Unit = tuple[str, str, Any]  # (output path, kind, argument): one output file
 
 
 @dataclass
@@ -35,6 +80,7 @@ class BuildResult:
     removed: tuple[str, ...]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    rendered: int = 0  # outputs rendered (the others were known unchanged)
 
 
 def build_site(
@@ -45,32 +91,124 @@ def build_site(
     out_dir: Path | None = None,
     clean: bool = False,
     strict: bool = False,
+    state: BuildState | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build the site at ``root`` into its output folder (or ``out_dir``).
 
-    ``strict`` turns warnings into an error raised before anything is written.
+    ``strict`` turns warnings into an error raised before anything is written. ``clean``
+    ignores every cache and rewrites the output folder. A caller that builds repeatedly
+    (``serve``) passes the same ``state`` each time to skip loading the cache from disk;
+    it is updated only when a build succeeds. ``jobs`` caps the processes used.
     """
     started = time.perf_counter()
+    taken = time.time_ns()
     config = load_config(root, base_url=base_url)
+    target = (out_dir or config.output_path).resolve()
+    folder = cache_dir(config.root, CACHE_DIR)
+    code = code_digest()
+    stamps = source_stamps([config.content_path, config.root / "static", theme_dir("static")])
+    salt = _hash(code, repr(config), str(drafts), templates_digest(config.root))
+    snapshot_path = snapshot_file(folder, target)
+    snapshot = None if clean or state is not None else load_snapshot(snapshot_path)
+    if (
+        snapshot
+        and unchanged_since(snapshot, salt, stamps, target)
+        and not (strict and snapshot.warnings)
+    ):
+        return _nothing_to_do(snapshot, target, started)
+    if clean or state is None or state.out_dir != target:
+        state = _fresh_state(state, folder, target, code, clean)
     warnings: list[str] = []
     if not config.base_url:
         warnings.append(f"base_url is not set: absolute URLs use {config.absolute_base}")
-    site, outputs = render_site(config, drafts=drafts, warnings=warnings)
+    memo = state.parse_memo(_hash(code, repr(config)))
+    content = load_content(config, memo=memo)
+    statics = static_files([config.root / "static", theme_dir("static")])
+    site = assemble_site(
+        config, content, drafts=drafts, static_files=statics.keys(), warnings=warnings
+    )
     if strict and warnings:
         raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
-    target = (out_dir or config.output_path).resolve()
-    manifest_path = _manifest_path(config, target)
-    manifest = {} if clean else load_manifest(manifest_path)
-    report, manifest = write_outputs(outputs, target, manifest)
-    save_manifest(manifest_path, manifest)
+    plan = _Plan.make(site, statics, state, salt, target)
+    env = _environment(state, config.root, folder, salt)
+    job = _Job(site, env, state.markdown, Staging(target), plan.previous, not clean)
+    job.staging.open()
+    try:
+        results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
+        stats = job.staging.commit(r[0] for r in results if r[4])
+    except BaseException:
+        job.staging.discard()
+        raise
+    removed = remove_files(target, plan.stale)
+    _remember(state, folder, memo, plan, results, stats, used)
+    outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
+    save_snapshot(
+        snapshot_path, Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
+    )
+    written = tuple(sorted(stats))
     return BuildResult(
         out_dir=target,
         pages=len(site.pages),
-        written=report.written,
-        unchanged=report.unchanged,
-        removed=report.removed,
+        written=written,
+        unchanged=len(plan.units) - len(written),
+        removed=tuple(removed),
         warnings=warnings,
         seconds=time.perf_counter() - started,
+        rendered=len(plan.dirty),
+    )
+
+
+def _remember(
+    state: BuildState,
+    folder: Path,
+    memo: Any,
+    plan: _Plan,
+    results: list[Result],
+    stats: dict[str, os.stat_result],
+    used: set[str],
+) -> None:
+    """Update the state after a successful build and save what changed of it."""
+    old_parsed = state.parsed
+    state.parsed = memo.fresh
+    _update_state(state, plan, results, stats)
+    if state.markdown is not None:
+        state.markdown.save(keep=used if len(plan.dirty) == len(plan.units) else None)
+    reparsed = memo.changed | (old_parsed.keys() - state.parsed.keys())
+    shards = range(PARSED_SHARDS) if state.parsed_reset else {shard_of(k) for k in reparsed}
+    state.parsed_reset = False
+    full = not plan.kept
+    save_state(
+        state,
+        folder,
+        parsed_shards=shards,
+        changed_outputs=None if full else [r[0] for r in results] + plan.stale,
+        changed_digests=None if full else plan.changed_keys,
+    )
+
+
+def _environment(state: BuildState, root: Path, folder: Path, salt: str) -> jinja2.Environment:
+    """The Jinja environment: kept in the state while templates, config and code are the same,
+    with compiled templates cached on disk (keyed by each template's source)."""
+    if state.env is not None and state.env[0] == salt:
+        return state.env[1]
+    env = make_env(root)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir(folder, "jinja")))
+    state.env = (salt, env)
+    return env
+
+
+def _nothing_to_do(snapshot: Snapshot, target: Path, started: float) -> BuildResult:
+    """The result of a build whose sources and outputs are exactly as the last one left them."""
+    return BuildResult(
+        out_dir=target,
+        pages=snapshot.pages,
+        written=(),
+        unchanged=len(snapshot.outputs),
+        removed=(),
+        warnings=list(snapshot.warnings),
+        seconds=time.perf_counter() - started,
+        rendered=0,
     )
 
 
@@ -84,34 +222,287 @@ def render_site(
     site = assemble_site(
         config, content, drafts=drafts, static_files=statics.keys(), warnings=warnings
     )
-    outputs: dict[str, bytes | Path] = {}
-    outputs.update(_render_pages(site, config.root))
-    outputs.update({path: xml.encode() for path, xml in feed_outputs(site).items()})
-    outputs["sitemap.xml"] = render_sitemap(site).encode()
-    outputs["robots.txt"] = render_robots(site).encode()
-    outputs.update(statics)
-    return site, dict(sorted(outputs.items()))
-
-
-def _render_pages(site: Site, root: Path) -> dict[str, bytes]:
-    env = make_env(root)
     md = MarkdownCache()
-    rendered: dict[str, bytes] = {}
+    env = make_env(config.root)
+    outputs: dict[str, bytes | Path] = {}
     errors: dict[str, SiteGenError] = {}
-    for page in site.pages:
+    for output, kind, arg in output_units(site, statics):
+        if kind == "static":
+            outputs[output] = arg
+            continue
         try:
-            rendered[page.output] = render_page(env, page, site, md).encode("utf-8")
+            outputs[output] = _produce(site, site, env, md, kind, arg)
         except SiteGenError as exc:
             errors.setdefault(str(exc).split(" (while rendering")[0], exc)
     raise_all(list(errors.values()))
-    return rendered
+    return site, dict(sorted(outputs.items()))
 
 
-def _manifest_path(config: SiteConfig, out_dir: Path) -> Path:
-    key = hashlib.sha1(str(out_dir).encode()).hexdigest()[:12]
-    cache = config.root / CACHE_DIR
-    cache.mkdir(exist_ok=True)
-    ignore = cache / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# sitegen's cache: safe to delete\n*\n", encoding="utf-8")
-    return cache / f"outputs-{key}.json"
+def output_units(site: Site, statics: dict[str, Path]) -> list[Unit]:
+    """Every output file of the site, as what to render it from."""
+    units: list[Unit] = [(page.output, "page", n) for n, page in enumerate(site.pages)]
+    units += [(path, "feed", term) for path, term in feed_paths(site).items()]
+    units += [("sitemap.xml", "sitemap", None), ("robots.txt", "robots", None)]
+    units.append((INDEX, "search", None))
+    units += [(rel, "static", path) for rel, path in statics.items()]
+    return units
+
+
+def _produce(
+    site: Site, model: Any, env: jinja2.Environment, md: MarkdownCache, kind: str, arg: Any
+) -> bytes:
+    """The bytes of one non-static output, rendered from ``model`` (the Site or a tracked view)."""
+    if kind == "page":
+        return render_page(env, site.pages[arg], model, md).encode("utf-8")
+    if kind == "feed":
+        return render_feed(model, arg).encode("utf-8")
+    if kind == "sitemap":
+        return render_sitemap(model).encode("utf-8")
+    if kind == "robots":
+        return render_robots(model).encode("utf-8")
+    if kind == "search":
+        return render_search_index(model).encode("utf-8")
+    raise ValueError(kind)
+
+
+@dataclass
+class _Plan:
+    """Which outputs this build renders, and which files it removes."""
+
+    units: list[Unit]
+    shapes: dict[str, str]
+    dirty: list[Unit]
+    previous: dict[str, bytes]  # output -> sha256 of the intact file on disk
+    stale: list[str]
+    digests: dict[str, str]
+    kept: dict[str, OutputRecord]
+    target: Path
+    changed_keys: list[str]
+    salt: str
+
+    @classmethod
+    def make(
+        cls, site: Site, statics: dict[str, Path], state: BuildState, salt: str, target: Path
+    ) -> _Plan:
+        digests = model_digests(site)
+        records = state.outputs if state.render_salt == salt else {}
+        old = state.digests if records else {}
+        changed_keys = [k for k in digests.keys() | old.keys() if digests.get(k) != old.get(k)]
+        changed = {state.key_ids[k] for k in changed_keys if k in state.key_ids}
+        units = output_units(site, statics)
+        shapes = {out: _shape(site, kind, arg) for out, kind, arg in units}
+        dirty: list[Unit] = []
+        previous: dict[str, bytes] = {}
+        kept: dict[str, OutputRecord] = {}
+        base = str(target)
+        for unit in units:
+            out = unit[0]
+            record = state.outputs.get(out)
+            if record is None or not matches(f"{base}/{out}", record.size, record.mtime_ns):
+                dirty.append(unit)  # never built, or changed on disk since
+                continue
+            previous[out] = record.sha256
+            if out in records and record.shape == shapes[out] and changed.isdisjoint(record.deps):
+                kept[out] = record
+            else:
+                dirty.append(unit)
+        current = set(shapes)
+        stale = [out for out in state.outputs if out not in current]
+        if not state.outputs:  # first build into this folder: clear out whatever is there
+            stale = unknown_files(target, current)
+        return cls(units, shapes, dirty, previous, stale, digests, kept, target, changed_keys, salt)
+
+
+def _shape(site: Site, kind: str, arg: Any) -> Any:
+    """What an output is apart from the model keys it reads: its page, or its source file."""
+    if kind == "page":
+        return tuple(site.pages[arg].__dict__.values())
+    if kind == "static":
+        return (str(arg), file_stamp(arg))
+    return (kind, arg)
+
+
+@dataclass
+class _Job:
+    """What rendering needs; forked worker processes inherit it."""
+
+    site: Site
+    env: jinja2.Environment
+    markdown: MarkdownStore | None
+    staging: Staging
+    previous: dict[str, bytes]
+    check_disk: bool  # compare with files on disk that the cache knows nothing about
+
+
+Result = tuple[str, bytes, int, tuple[str, ...], bool]  # output, sha256, size, deps, staged
+
+
+def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[Unit], dict, set]:
+    """Render units, staging each whose bytes differ from the file on disk."""
+    md = MarkdownCache(job.markdown if job.markdown is not None else {})
+    results: list[Result] = []
+    failed: list[Unit] = []
+    keys: dict[str, str] = {}  # one string object per key: results share them
+    intern = lambda key: keys.setdefault(key, key)  # noqa: E731
+    for unit in units:
+        output, kind, arg = unit
+        deps: set[str] = set()
+        try:
+            if kind == "static":
+                data = arg.read_bytes()
+            else:
+                model = TrackedSite(job.site, deps)
+                data = _produce(job.site, model, job.env, md, kind, arg)
+        except SiteGenError:
+            failed.append(unit)
+            continue
+        sha = hashlib.sha256(data).digest()
+        known = job.previous.get(output)
+        if known is None and job.check_disk:
+            known = _disk_digest(job.staging.out_dir / output)
+        staged = known != sha
+        if staged:
+            job.staging.put(output, data)
+        results.append((output, sha, len(data), tuple(sorted(intern(k) for k in deps)), staged))
+    new = dict(job.markdown.new) if job.markdown is not None else {}
+    return results, failed, new, md.used
+
+
+def _disk_digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+_WORKER_JOB: list[_Job] = []  # set in each worker process by _init_worker (fork inherits it)
+
+
+def _init_worker(job: _Job) -> None:
+    _WORKER_JOB.append(job)
+
+
+def _worker_chunk(units: list[Unit]) -> tuple[list[Result], list[Unit], dict, set]:
+    return _render_chunk(_WORKER_JOB[0], units)
+
+
+def _render_all(job: _Job, units: list[Unit], jobs: int) -> tuple[list[Result], set[str]]:
+    """Render in this process and, for large batches, in forked workers; raise all errors."""
+    if (
+        jobs < 2
+        or len(units) < PARALLEL_MIN
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        results, failed, _new, used = _render_chunk(job, units)
+    else:
+        results, failed, used = _render_parallel(job, units, jobs)
+    if failed:  # render the failures again here, for the real exceptions
+        errors: dict[str, SiteGenError] = {}
+        md = MarkdownCache(job.markdown if job.markdown is not None else {})
+        for _out, kind, arg in failed:
+            try:
+                _produce(job.site, job.site, job.env, md, kind, arg)
+            except SiteGenError as exc:
+                errors.setdefault(str(exc).split(" (while rendering")[0], exc)
+        raise_all(list(errors.values()) or [SiteGenError("rendering failed")])
+    return results, used
+
+
+def _render_parallel(
+    job: _Job, units: list[Unit], jobs: int
+) -> tuple[list[Result], list[Unit], set[str]]:
+    """Split the work: ``jobs - 1`` forked workers and this process take turns by position."""
+    shares = [units[n::jobs] for n in range(jobs)]
+    gc.collect()
+    gc.freeze()  # keep the collector from touching (and so copying) the inherited model
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs - 1, initializer=_init_worker, initargs=(job,)) as pool:
+            pending = [pool.apply_async(_worker_chunk, (share,)) for share in shares[1:]]
+            parts = [_render_chunk(job, shares[0])]
+            parts += [p.get() for p in pending]
+    finally:
+        gc.unfreeze()
+    results: list[Result] = []
+    failed: list[Unit] = []
+    used: set[str] = set()
+    for part_results, part_failed, new, part_used in parts:
+        results += part_results
+        failed += part_failed
+        used |= part_used
+        if job.markdown is not None:
+            job.markdown.add(new)
+    return results, failed, used
+
+
+def _update_state(
+    state: BuildState, plan: _Plan, results: list[Result], stats: dict[str, os.stat_result]
+) -> None:
+    outputs = dict(plan.kept)
+    if not outputs:  # everything was rendered: start the key table afresh
+        state.keys, state.key_ids = [], {}
+    for output, sha, size, deps, _staged in results:
+        stat = stats.get(output)
+        if stat is None and output in plan.previous:  # unchanged, and intact on disk
+            size, mtime = state.outputs[output].size, state.outputs[output].mtime_ns
+        else:
+            stat = stat or (plan.target / output).stat()
+            size, mtime = stat.st_size, stat.st_mtime_ns
+        ids = state.key_array(deps)
+        outputs[output] = OutputRecord(plan.shapes[output], ids, sha, size, mtime)
+    state.outputs = outputs
+    state.digests = plan.digests
+    state.render_salt = plan.salt
+
+
+def _fresh_state(
+    previous: BuildState | None, folder: Path, target: Path, code: str, clean: bool
+) -> BuildState:
+    markup = (Path(__file__).parent / "markup.py").read_bytes()
+    md_salt = _hash(hashlib.sha256(markup).hexdigest(), *_versions())
+    if clean:
+        state = BuildState(
+            out_dir=target, markdown=MarkdownStore(folder / "markdown.sqlite", md_salt)
+        )
+        state.markdown.wipe()  # type: ignore[union-attr]
+        return state
+    if previous is not None:  # a new output folder for a state kept in memory
+        previous.out_dir = target
+        previous.reset_outputs()
+        return previous
+    return load_state(folder, target, md_salt)
+
+
+def _versions() -> list[str]:
+    """Versions of the libraries that shape the output (read without importlib.metadata)."""
+    return [f"{m.__name__}={getattr(m, '__version__', '?')}" for m in (jinja2, markdown, nh3, yaml)]
+
+
+def code_digest() -> str:
+    """Digest of sitegen's code that can shape an output, and of the Python that runs it."""
+    package = Path(__file__).parent
+    parts = [platform.python_version(), *_versions()]
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] in NOT_BUILD_CODE:
+            continue
+        parts.append(f"{path.relative_to(package)}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return _hash(*parts)
+
+
+def templates_digest(root: Path) -> str:
+    """Digest of every file the Jinja loader can find (site templates, then the theme's)."""
+    parts = []
+    for folder in (root / "templates", theme_dir("templates")):
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                parts.append(f"{folder}:{path.relative_to(folder)}:{digest}")
+    return _hash(*parts)
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()

@@ -94,19 +94,26 @@ def parse_page(text: str, path: Path, digest: str = "") -> StandalonePage:
 
 
 Reader = Callable[[Path], tuple[str, str]]
+Memo = Callable[[Path, Callable[[Path], Any]], Any]
 
 
-def load_content(config: SiteConfig, read: Reader | None = None) -> Content:
+def load_content(
+    config: SiteConfig, read: Reader | None = None, memo: Memo | None = None
+) -> Content:
     """Read every content file; raise BuildErrors with all problems at once.
 
-    ``read(path) -> (text, digest)`` lets a caller supply cached file reads.
+    ``read(path) -> (text, digest)`` lets a caller supply cached file reads;
+    ``memo(path, parse)`` may return a cached result instead of calling ``parse(path)``.
     """
     read = read or read_text
     root = config.content_path
     errors: list[SiteGenError] = []
 
     def parse_with(parser: Callable[[str, Path, str], T]) -> Callable[[Path], T]:
-        return lambda path: parser(*_swap(read(path), path))
+        def parse(path: Path) -> T:
+            return parser(*_swap(read(path), path))
+
+        return (lambda path: memo(path, parse)) if memo else parse
 
     stories = _parse_all(
         _md_files(root / "stories"),

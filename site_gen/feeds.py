@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from site_gen.assemble import FEED, story_url, term_url
+from site_gen.deps import remember
 from site_gen.model import Page, Site, Story
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -40,6 +41,11 @@ def render_atom(
 
 
 def _entry(site: Site, story: Story) -> str:
+    """One story's entry; the same in every feed, so made once per build."""
+    return remember(site, "atom_entry", story.slug, lambda model: _make_entry(model, story))
+
+
+def _make_entry(site: Site, story: Story) -> str:
     url = site.config.absolute_base + story_url(story.slug)
     stamp = rfc3339(story.date or EPOCH)
     authors = story.byline or ((story.dateline.agency,) if story.dateline.agency else ())
@@ -64,14 +70,27 @@ def _entry(site: Site, story: Story) -> str:
 
 def feed_outputs(site: Site) -> dict[str, str]:
     """The site feed and one feed per term: output path -> XML text."""
-    outputs = {FEED: render_atom(site, site.config.title, FEED, "", site.stories)}
+    return {path: render_feed(site, term) for path, term in feed_paths(site).items()}
+
+
+def feed_paths(site: Site) -> dict[str, tuple[str, str] | None]:
+    """Every feed's output path -> its term as (taxonomy, slug), or None for the site feed."""
+    paths: dict[str, tuple[str, str] | None] = {FEED: None}
     for tax in site.taxonomies.values():
         for term in tax.terms:
-            page = term_url(site.config, tax.name, term.slug)
-            title = f"{site.config.title}: {term.name}"
-            stories = [site.story(s) for s in term.stories]
-            outputs[page + FEED] = render_atom(site, title, page + FEED, page, stories)
-    return outputs
+            paths[term_url(site.config, tax.name, term.slug) + FEED] = (tax.name, term.slug)
+    return paths
+
+
+def render_feed(site: Site, term_id: tuple[str, str] | None) -> str:
+    """The site feed (``term_id`` None) or the feed of one term."""
+    if term_id is None:
+        return render_atom(site, site.config.title, FEED, "", site.stories)
+    term = site.term(*term_id)
+    page = term_url(site.config, term.taxonomy, term.slug)
+    title = f"{site.config.title}: {term.name}"
+    stories = [site.story(s) for s in term.stories]
+    return render_atom(site, title, page + FEED, page, stories)
 
 
 def render_sitemap(site: Site) -> str:

@@ -11,6 +11,7 @@ import yaml
 from site_gen.errors import SourceError
 
 FENCE = "---"
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
 
 @dataclass(frozen=True)
@@ -44,20 +45,39 @@ def split_front_matter(text: str, path: Path, *, required: bool = True) -> Front
     return FrontMatter(data, key_lines, body, 1)
 
 
-def _load_yaml(block: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
-    """Load a YAML mapping safely, returning it with each top-level key's file line."""
+def _compose(block: str) -> tuple[Any, Any]:
+    """Parse with libyaml when available; on any problem, with the pure-Python loader.
+
+    Both accept the same documents; only the pure-Python one's messages are used, so
+    errors read the same whichever loader the machine has.
+    """
+    if LOADER is not yaml.SafeLoader:
+        loader = LOADER(block)
+        try:
+            node = loader.get_single_node()
+            return node, loader.construct_document(node) if node is not None else {}
+        except yaml.YAMLError:
+            pass
+        finally:
+            loader.dispose()
     loader = yaml.SafeLoader(block)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        return node, loader.construct_document(node) if node is not None else {}
+    finally:
+        loader.dispose()
+
+
+def _load_yaml(block: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    """Load a YAML mapping safely, returning it with each top-level key's file line."""
+    try:
+        node, data = _compose(block)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         raise SourceError(path, line, f"front matter: invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise SourceError(path, first_line, f"front matter: invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
     if data is None:
         return {}, {}
     if not isinstance(data, dict):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_gen.errors import SiteGenError
 
-KEEP = {".git"}  # top-level entries of the output folder that are never removed
+STAGING = ".sitegen-staging"  # new files wait here until the whole build has succeeded
+KEEP = {".git", STAGING}  # top-level entries of the output folder that are never removed
 
 Manifest = dict[str, list]  # relative path -> [sha256, size, mtime_ns]
 
@@ -141,3 +144,78 @@ def load_manifest(path: Path) -> Manifest:
 def save_manifest(path: Path, manifest: Manifest) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomic(path, json.dumps(manifest, sort_keys=True).encode("utf-8"))
+
+
+class Staging:
+    """Files of a build in progress, written under ``out_dir/.sitegen-staging``.
+
+    Worker processes may stage files too (names derive from the output path). Nothing
+    reaches its real place until ``commit``; ``discard`` forgets the whole build.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.folder = out_dir / STAGING
+
+    def open(self) -> None:
+        """Start a build: remove what an interrupted build left behind."""
+        self.discard()
+        self.folder.mkdir(parents=True)
+
+    def _staged(self, rel: str) -> Path:
+        return self.folder / hashlib.sha1(rel.encode("utf-8")).hexdigest()
+
+    def put(self, rel: str, data: bytes) -> None:
+        safe_join(self.out_dir, rel)
+        fd = os.open(self._staged(rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+
+    def commit(self, rels: Iterable[str]) -> dict[str, os.stat_result]:
+        """Move staged files into place (each an atomic rename); return their new stats."""
+        made: set[Path] = set()
+        stats: dict[str, os.stat_result] = {}
+        for rel in rels:
+            path = safe_join(self.out_dir, rel)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            os.replace(self._staged(rel), path)
+            stats[rel] = path.stat()
+        self.discard()
+        return stats
+
+    def discard(self) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def matches(path: Path | str, size: int, mtime_ns: int) -> bool:
+    """True when the file is still the one written with this size and time."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return stat.st_size == size and stat.st_mtime_ns == mtime_ns
+
+
+def remove_files(out_dir: Path, rels: Iterable[str]) -> list[str]:
+    """Delete these outputs and any folder they leave empty."""
+    removed = []
+    folders: set[Path] = set()
+    for rel in sorted(rels):
+        path = safe_join(out_dir, rel)
+        path.unlink(missing_ok=True)
+        removed.append(rel)
+        folders.update(p for p in path.relative_to(out_dir).parents if p != Path("."))
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            (out_dir / folder).rmdir()  # only succeeds when empty
+    return removed
+
+
+def unknown_files(out_dir: Path, keep: set[str]) -> list[str]:
+    """Files in ``out_dir`` (outside the kept entries) that are not in ``keep``."""
+    if not out_dir.is_dir():
+        return []
+    return sorted(rel for rel in _walk(out_dir) if rel not in keep)

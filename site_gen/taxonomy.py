@@ -55,13 +55,16 @@ def build_taxonomy(
     groups: dict[str, _Group] = {}
     mentions: dict[str, list[str]] = {}
     order = 0
+    keys: dict[str, tuple[str, str]] = {}  # spelling -> (normalised, slug): names repeat a lot
     for story in stories:
         named = mentions.setdefault(story.slug, [])
         for spelling in story.terms.get(config.name, ()):
-            key = normalize(spelling)
+            if spelling not in keys:
+                keys[spelling] = (normalize(spelling), slugify(spelling))
+            key, spelling_slug = keys[spelling]
             if not key:
                 continue
-            file = aliases.get(key) or by_slug.get(slugify(spelling))
+            file = aliases.get(key) or by_slug.get(spelling_slug)
             identity = f"file:{file.slug}" if file else key
             group = groups.setdefault(identity, _Group(key, file=file))
             group.add(spelling, story.slug, order)

@@ -1,0 +1,205 @@
+"""What each output was made from: a Site wrapper that records reads, and digests of the model.
+
+Rendering code receives a ``TrackedSite`` instead of the ``Site``. Every way into the model
+(``story()``, ``term()``, ``story_terms``, ``taxonomies``, ``stories``, ...) records a key,
+and ``model_digests`` gives each key a digest of exactly what that way returns. An output
+whose keys all have the digests they had when it was rendered (with the same templates,
+config and code) would render to the same bytes, so the build can skip it. A read that has
+no key of its own records ``SITE``, which every change of the model invalidates: unknown
+reads make pages rebuild more often, never go stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from site_gen.model import Page, Site, Story, Taxonomy, Term
+
+T = TypeVar("T")
+SITE = "site"  # anything at all
+STORIES = "stories"  # the ordered list of every story
+STORY_COUNT = "story-count"  # how many stories there are
+PAGES = "pages"  # every page of the site
+STANDALONE = "standalone"  # the standalone pages
+
+
+def story_key(slug: str) -> str:
+    return f"s/{slug}"
+
+
+def story_terms_key(slug: str) -> str:
+    return f"k/{slug}"
+
+
+def term_key(taxonomy: str, slug: str) -> str:
+    return f"t/{taxonomy}/{slug}"
+
+
+def taxonomy_key(name: str) -> str:
+    return f"x/{name}"
+
+
+class TrackedSite:
+    """A read-only view of a Site that adds a key to ``deps`` for every read."""
+
+    def __init__(self, site: Site, deps: set[str]) -> None:
+        self._site = site
+        self._deps = deps
+        self.config = site.config
+        self.story_terms = _TrackedStoryTerms(site.story_terms, deps)
+        self.taxonomies = _TrackedTaxonomies(site.taxonomies, deps)
+
+    @property
+    def stories(self) -> Sequence[Story]:
+        return _TrackedStories(self._site.stories, self._deps)
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        self._deps.add(PAGES)
+        return self._site.pages
+
+    @property
+    def standalone(self) -> tuple[Any, ...]:
+        self._deps.add(STANDALONE)
+        return self._site.standalone
+
+    def story(self, slug: str) -> Story:
+        self._deps.add(story_key(slug))
+        return self._site.story(slug)
+
+    def term(self, taxonomy: str, slug: str) -> Term:
+        self._deps.add(term_key(taxonomy, slug))
+        return self._site.term(taxonomy, slug)
+
+    def __getattr__(self, name: str) -> Any:
+        self._deps.add(SITE)
+        return getattr(self._site, name)
+
+
+class _TrackedStories(Sequence[Story]):
+    """``site.stories``: its length depends on the count only, anything else on every story."""
+
+    def __init__(self, stories: tuple[Story, ...], deps: set[str]) -> None:
+        self._stories, self._deps = stories, deps
+
+    def __len__(self) -> int:
+        self._deps.add(STORY_COUNT)
+        return len(self._stories)
+
+    def __getitem__(self, index: Any) -> Any:
+        self._deps.add(STORIES)
+        return self._stories[index]
+
+    def __iter__(self) -> Iterator[Story]:
+        self._deps.add(STORIES)
+        return iter(self._stories)
+
+    def __eq__(self, other: object) -> bool:
+        self._deps.add(STORIES)
+        return self._stories == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _TrackedStoryTerms(Mapping[str, Mapping[str, tuple[str, ...]]]):
+    """``site.story_terms``: reading one story's entry depends on that entry only."""
+
+    def __init__(self, data: Mapping[str, Mapping[str, tuple[str, ...]]], deps: set[str]) -> None:
+        self._data, self._deps = data, deps
+
+    def __getitem__(self, slug: str) -> Mapping[str, tuple[str, ...]]:
+        self._deps.add(story_terms_key(slug))
+        return self._data[slug]
+
+    def __contains__(self, slug: object) -> bool:
+        self._deps.add(story_terms_key(str(slug)))
+        return slug in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        self._deps.add(SITE)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._deps.add(STORIES)
+        return len(self._data)
+
+
+class _TrackedTaxonomies(Mapping[str, Taxonomy]):
+    """``site.taxonomies``: names come from the config; a Taxonomy depends on all its terms."""
+
+    def __init__(self, data: Mapping[str, Taxonomy], deps: set[str]) -> None:
+        self._data, self._deps = data, deps
+
+    def __getitem__(self, name: str) -> Taxonomy:
+        self._deps.add(taxonomy_key(name))
+        return self._data[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def build_memo(site: Site | TrackedSite, name: str) -> dict[Any, Any]:
+    """A cache that lives as long as this build's Site, for values derived from it alone."""
+    real = site._site if isinstance(site, TrackedSite) else site
+    memos = real.__dict__.get("_memos")
+    if memos is None:
+        memos = {}
+        object.__setattr__(real, "_memos", memos)
+    return memos.setdefault(name, {})
+
+
+def remember(site: Site | TrackedSite, name: str, key: Any, compute: Callable[[Any], T]) -> T:
+    """``compute(site)`` once per build for ``key``; later calls replay the reads it made.
+
+    ``compute`` must read the model only through the site it is given.
+    """
+    memo = build_memo(site, name)
+    hit = memo.get(key)
+    if hit is None:
+        if isinstance(site, TrackedSite):
+            inner: set[str] = set()
+            hit = memo[key] = (compute(TrackedSite(site._site, inner)), frozenset(inner))
+        else:
+            hit = memo[key] = (compute(site), frozenset())
+    if isinstance(site, TrackedSite):
+        site._deps.update(hit[1])
+    return hit[0]
+
+
+def _hash(*parts: str) -> str:
+    """Digest of a sequence of strings (``repr`` keeps the boundaries unambiguous)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def term_digest(term: Term) -> str:
+    meta = repr(sorted(term.meta.items(), key=lambda kv: str(kv[0])))
+    return _hash(term.name, "\x01".join(term.stories), repr(term.aliases), term.description, meta)
+
+
+def model_digests(site: Site) -> dict[str, str]:
+    """A digest for every key a TrackedSite can record (config and code are digested apart)."""
+    digests: dict[str, str] = {}
+    for story in site.stories:
+        digests[story_key(story.slug)] = f"{story.digest}:{story.path}"
+    for slug, terms in site.story_terms.items():
+        digests[story_terms_key(slug)] = _hash(repr(tuple(terms.items())))
+    for name, tax in site.taxonomies.items():
+        parts = [repr(tax.config)]
+        for term in tax.terms:
+            digest = digests[term_key(name, term.slug)] = term_digest(term)
+            parts.append(f"{term.slug}={digest}")
+        digests[taxonomy_key(name)] = _hash(*parts)
+    digests[STORY_COUNT] = str(len(site.stories))
+    digests[STORIES] = _hash(*(digests[story_key(s.slug)] for s in site.stories))
+    digests[STANDALONE] = _hash(*(f"{p.digest}:{p.path}:{p.slug}" for p in site.standalone))
+    digests[PAGES] = _hash(repr([tuple(p.__dict__.values()) for p in site.pages]))
+    digests[SITE] = _hash(*sorted(f"{k}={v}" for k, v in digests.items()))
+    return digests

@@ -1,0 +1,170 @@
+"""The build cache: what a warm build skips, and that it never serves stale or broken output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_gen.build import CACHE_DIR, build_site
+from site_gen.cache import BuildState
+from site_gen.deps import TrackedSite, model_digests, story_key, story_terms_key, term_key
+from site_gen.errors import SiteGenError
+
+STORY = "content/stories/talks-in-damascus.md"
+STORY_PAGE = "stories/talks-in-damascus-envoys-meet-assad/index.html"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def age(root: Path) -> None:
+    """Date every source an hour back, so stamps are trusted (see cache.RACY_NS)."""
+    old = 1_600_000_000
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (old, old))
+
+
+@pytest.fixture
+def built(fixture_site: Path) -> Path:
+    age(fixture_site)
+    build_site(fixture_site)
+    return fixture_site
+
+
+def test_no_op_build_renders_and_writes_nothing(built: Path) -> None:
+    stamps = {p: p.stat().st_mtime_ns for p in (built / "public").rglob("*")}
+    result = build_site(built)
+    assert (result.rendered, result.written, result.removed) == (0, (), ())
+    assert {p: p.stat().st_mtime_ns for p in (built / "public").rglob("*")} == stamps
+
+
+def test_cache_folder_is_git_ignored_and_safe_to_delete(built: Path) -> None:
+    cache = built / CACHE_DIR
+    assert (cache / ".gitignore").read_text().strip().endswith("*")
+    before = tree(built / "public")
+    shutil.rmtree(cache)
+    result = build_site(built)
+    assert result.written == ()  # every page rendered again, to the same bytes
+    assert tree(built / "public") == before
+
+
+def test_corrupt_cache_files_are_ignored(built: Path) -> None:
+    before = tree(built / "public")
+    for path in (built / CACHE_DIR).rglob("*"):
+        if path.is_file() and path.name != ".gitignore":
+            path.write_bytes(b"not a cache")
+    build_site(built)
+    assert tree(built / "public") == before
+
+
+def test_clean_rewrites_every_file(built: Path) -> None:
+    result = build_site(built, clean=True)
+    assert result.rendered > 0
+    assert len(result.written) == len(tree(built / "public"))
+
+
+def test_a_deleted_or_altered_output_is_restored(built: Path) -> None:
+    page = built / "public" / STORY_PAGE
+    good = page.read_bytes()
+    page.write_bytes(b"vandalised")
+    (built / "public" / "atom.xml").unlink()
+    result = build_site(built)
+    assert set(result.written) == {STORY_PAGE, "atom.xml"}
+    assert page.read_bytes() == good
+
+
+def test_files_not_built_are_removed_on_a_first_build(fixture_site: Path) -> None:
+    stray = fixture_site / "public" / "old" / "index.html"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("old")
+    result = build_site(fixture_site)
+    assert "old/index.html" in result.removed
+    assert not stray.parent.exists()
+
+
+def test_failed_render_writes_nothing_and_keeps_the_cache_usable(built: Path) -> None:
+    before = tree(built / "public")
+    (built / STORY).write_text((built / STORY).read_text() + "\nMore.\n")
+    template = built / "templates" / "story.html"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text("{{ no_such_variable }}")
+    with pytest.raises(SiteGenError, match="no_such_variable"):
+        build_site(built)
+    assert tree(built / "public") == before
+    assert not (built / "public" / ".sitegen-staging").exists()
+    template.unlink()
+    result = build_site(built)
+    assert STORY_PAGE in result.written
+    assert b"More." in (built / "public" / STORY_PAGE).read_bytes()
+
+
+def test_same_size_edit_within_the_clock_tick_is_seen(fixture_site: Path) -> None:
+    build_site(fixture_site)
+    path = fixture_site / STORY
+    stat = path.stat()
+    path.write_text(path.read_text().replace("Envoys met", "Envoys saw"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    build_site(fixture_site)
+    assert b"Envoys saw" in (fixture_site / "public" / STORY_PAGE).read_bytes()
+
+
+def test_state_kept_in_memory_skips_the_disk_cache(built: Path, tmp_path: Path) -> None:
+    state = BuildState()
+    out = tmp_path / "serve"
+    first = build_site(built, out_dir=out, state=state)
+    assert first.rendered > 0 and state.outputs
+    (built / STORY).write_text((built / STORY).read_text() + "\nLater.\n")
+    second = build_site(built, out_dir=out, state=state)
+    assert STORY_PAGE in second.written and second.rendered < first.rendered
+    assert build_site(built, out_dir=out, state=state).written == ()
+
+
+def test_tracked_site_records_each_read(built: Path) -> None:
+    from site_gen.assemble import assemble_site
+    from site_gen.config import load_config
+    from site_gen.content import load_content
+
+    config = load_config(built)
+    site = assemble_site(config, load_content(config))
+    deps: set[str] = set()
+    tracked = TrackedSite(site, deps)
+    story = tracked.story("talks-in-damascus-envoys-meet-assad")
+    terms = tracked.story_terms[story.slug]
+    tracked.term("actors", terms["actors"][0])
+    assert len(tracked.stories) == len(site.stories)
+    assert deps == {
+        story_key(story.slug),
+        story_terms_key(story.slug),
+        term_key("actors", terms["actors"][0]),
+        "story-count",
+    }
+    assert deps <= set(model_digests(site))
+    list(tracked.stories)
+    assert "stories" in deps
+
+
+def test_unchanged_sources_and_outputs_skip_the_whole_build(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_gen import build, cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    build_site(built)  # records the sources' stamps
+
+    def no_loading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("content was loaded")
+
+    monkeypatch.setattr(build, "load_content", no_loading)
+    result = build_site(built)
+    assert (result.written, result.rendered) == ((), 0) and result.pages > 0
+    (built / "public" / "atom.xml").unlink()  # a missing output needs the real build
+    with pytest.raises(AssertionError, match="content was loaded"):
+        build_site(built)

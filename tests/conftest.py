@@ -28,6 +28,7 @@ def fixture_site(tmp_path: Path) -> Path:
     """A copy of tests/data/site: stories sharing actors, an alias file, a draft, unicode."""
     root = tmp_path / "site"
     shutil.copytree(DATA / "site", root)
+    (root / "templates").mkdir(exist_ok=True)  # git keeps no empty folder
     return root
 
 

@@ -132,7 +132,7 @@ class Gazetteer:
         regions of that name, then the rest by population. A name that is also
         a common English word ("Police", "March") only finds countries, curated
         places of that name, and places of at least ``MAJOR_POPULATION`` people;
-        a short all-capitals word ("NATO", "DAB") only finds those and curated
+        a short all-capitals word ("NATO", "QZX") only finds those and curated
         aliases.
         """
         return list(self._ranked(normalize(name), _is_acronym(name)))

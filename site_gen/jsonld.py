@@ -77,9 +77,8 @@ def news_article(site: Site, story: Story) -> dict[str, Any]:
         data["locationCreated"] = {"@type": "Place", "name": story.dateline.place}
     if story.dateline.agency:
         data["sourceOrganization"] = {"@type": "Organization", "name": story.dateline.agency}
-    credits = story.extra.get("credits")
-    if isinstance(credits, str) and credits:
-        data["creditText"] = credits
+    if story.credit_lines:
+        data["creditText"] = "; ".join(story.credit_lines)
     if "locations" in site.taxonomies and (places := _terms(site, story, "locations")):
         data["contentLocation"] = [_place(t, site) for t in places]
     if "actors" in site.taxonomies and (actors := _terms(site, story, "actors")):

@@ -39,6 +39,14 @@ class Story:
     digest: str  # sha256 of the file's bytes
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def credit_lines(self) -> tuple[str, ...]:
+        """The ``credits`` front matter (text or a list), without enclosing parentheses."""
+        value = self.extra.get("credits")
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        lines = (str(item).strip() for item in items if item is not None)
+        return tuple(_unwrap(line) for line in lines if line)
+
 
 @dataclass(frozen=True)
 class TermFile:
@@ -161,3 +169,8 @@ class Site:
             cached = {(t.taxonomy, t.slug): t for tx in self.taxonomies.values() for t in tx.terms}
             object.__setattr__(self, "_term_index", cached)
         return cached
+
+
+def _unwrap(text: str) -> str:
+    """``(Reporting by X)`` -> ``Reporting by X``."""
+    return text[1:-1].strip() if text.startswith("(") and text.endswith(")") else text

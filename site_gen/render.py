@@ -186,7 +186,23 @@ def story_view(
         "source": story.source,
         "terms": terms,
         "body": Markup(md.render(story.body)) if md else None,
+        "credits": list(story.credit_lines),
+        "lead": _lead(story),
         "extra": dict(story.extra),
+    }
+
+
+def _lead(story: Story) -> dict[str, bool]:
+    """Whether the body's first paragraph already carries the dateline and the summary.
+
+    Ingested wire copy keeps ``AMMAN (Reuters) -`` and the lead sentence in the body, so
+    the page then shows neither a separate dateline kicker nor a standfirst.
+    """
+    first = story.body.lstrip().split("\n\n", 1)[0].replace("\\", "")
+    place = (story.dateline.place or "").upper()
+    return {
+        "has_dateline": bool(place) and first.upper().startswith(place),
+        "has_summary": bool(story.summary) and story.summary[:120] in " ".join(first.split()),
     }
 
 

@@ -20,17 +20,13 @@ from pathlib import Path
 
 import yaml
 
+from site_gen.config import TOPICS
+
 ONSETS = ("b", "d", "f", "g", "h", "k", "l", "m", "n", "r", "s", "t", "v", "z", "sh", "kh", "br")
 VOWELS = ("a", "e", "i", "o", "u", "ai", "ou")
 CODAS = ("", "", "n", "r", "l", "s", "m", "k", "t")
 AGENCIES = ("Reuters", "AP", "AFP", "Xinhua", "Anadolu")
-TAGS = (
-    "armed conflict", "terrorism", "diplomacy", "elections", "politics", "protests",
-    "refugees and displacement", "humanitarian aid", "human rights", "crime and justice",
-    "economy", "trade", "energy", "business", "technology", "science", "health",
-    "environment", "natural disaster", "accidents", "sport", "culture", "religion",
-    "education", "migration", "military", "nuclear", "cyber", "transport", "agriculture",
-)  # fmt: skip
+TAGS = TOPICS
 ACTOR_SUFFIXES = ("", "", "", "Ministry", "Front", "Party", "Council", "Brigade", "Union")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -17,6 +18,7 @@ _TRANSLATE.update({ord(c): '"' for c in _DQUOTES})
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(name: str) -> str:
     """Return the comparison key of a name.
 
@@ -36,6 +38,7 @@ def normalize(name: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def slugify(name: str) -> str:
     """Return a URL slug for a name: ASCII, lower case, hyphen-separated, never empty.
 

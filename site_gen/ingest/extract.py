@@ -143,13 +143,10 @@ class _StoryWords:
 
     @classmethod
     def of(cls, paragraphs: list[tuple[str, list[list[Token]]]]) -> _StoryWords:
-        lower: set[str] = set()
-        caps: set[str] = set()
-        for _, sentences in paragraphs:
-            for sentence in sentences:
-                lower.update(t.text for t in sentence if t.text[0].islower())
-                caps.update(t.text for t in sentence if t.text[0].isupper() and not t.initial)
-        return cls(frozenset(lower), frozenset(caps))
+        tokens = [t for _, sentences in paragraphs for sentence in sentences for t in sentence]
+        lower = frozenset([t.text for t in tokens if t.text[0].islower()])
+        caps = frozenset([t.text for t in tokens if not t.initial and t.text[0].isupper()])
+        return cls(lower, caps)
 
 
 def _text_paragraphs(story: WireStory) -> list[str]:
@@ -188,11 +185,12 @@ def _spans(sentence: list[Token], text: str, lower_words: frozenset[str]) -> lis
     """Index ranges of capitalised name phrases in a sentence."""
     spans: list[tuple[int, int]] = []
     n = len(sentence)
+    texts = [t.text for t in sentence]
+    texts.append("")
     caps = [
-        (not (w := t.text)[0].islower() or "-" in w or "'" in w or "\u2019" in w)
-        and _cap_word(sentence, k)
-        for k, t in enumerate(sentence)
-    ]  # most words are lower case: skip them cheaply
+        (not w[0].islower() or "-" in w or "'" in w or "\u2019" in w) and _cap_pair(w, nxt)
+        for w, nxt in zip(texts, texts[1:], strict=False)
+    ]  # most words are lower case: skip them cheaply; `_cap_word` inlined
     i = 0
     while i < n:
         if not caps[i] or not _starts_name(sentence, i, lower_words, caps):
@@ -680,7 +678,7 @@ def _affiliation(head: list[str]) -> list[str]:
 def _context(mention: Mention, sentence: list[Token], start: int, end: int) -> None:
     """What the words around a mention say: place context, possessive, acting."""
     first, last = (mention.first, mention.last) if mention.last else (start, end)
-    before = [t.text for t in sentence[max(0, first - 4) : first]]
+    before = tuple([t.text for t in sentence[max(0, first - 4) : first]])
     after = [t.text for t in sentence[last : last + 4]]
     mention.prev = before[-1].lower() if before else ""
     mention.prev2 = before[-2].lower() if len(before) > 1 else ""
@@ -709,7 +707,7 @@ def _context(mention: Mention, sentence: list[Token], start: int, end: int) -> N
 
 
 def _acts(
-    mention: Mention, sentence: list[Token], before: list[str], follow: list[str], last: int
+    mention: Mention, sentence: list[Token], before: tuple[str, ...], follow: list[str], last: int
 ) -> bool:
     """Whether the name is a participant: it acts, speaks, owns a government, is acted on."""
     nxt = follow[0].lower() if follow else ""
@@ -737,7 +735,7 @@ _OWNED_BODIES = lx.words(
 )
 
 
-def _object_of_verb(before: list[str]) -> bool:
+def _object_of_verb(before: tuple[str, ...]) -> bool:
     words = [w for w in before if w not in ("the", "The")]
     if not words:
         return False
@@ -761,6 +759,7 @@ def _acts_after_apposition(sentence: list[Token], last: int) -> bool:
     return close is not None and close + 1 < len(words) and words[close + 1] in lx.AGENT_VERBS
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _place_noun(word: str) -> bool:
     """`district`, `districts`, `villages`: a common noun for a place."""
     word = word.lower()
@@ -784,7 +783,9 @@ _TO_NOT_PLACE = lx.words(
 )
 
 
-def _is_locative(before: list[str]) -> bool:
+@functools.lru_cache(maxsize=1 << 16)
+def _is_locative(before: tuple[str, ...]) -> bool:
+    """Whether the words before a name put it in place context (remembered per words)."""
     words = [w.lower() for w in before]
     while words and (words[-1] in lx.DIRECTIONS or words[-1] in ("the", "a")):
         words.pop()
@@ -1136,8 +1137,21 @@ def _demonym_like(word: str) -> bool:
 
 def _is_skipped(m: Mention, gazetteer: PlaceLookup) -> bool:
     words = m.words
-    key = normalize(m.text)
-    if key in lx.NOT_NAMES or _media(m.text):
+    decided = _skipped_words(m.text, tuple(words))
+    if decided is not None:
+        return decided
+    if len(words) == 1 and "-" in words[0]:
+        parts = words[0].split("-")
+        if all(gazetteer.demonym(p) is not None for p in parts):
+            return True  # `Russian-Turkish`
+    return False
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _skipped_words(text: str, words: tuple[str, ...]) -> bool | None:
+    """The gazetteer-free rules of `_is_skipped`, None when they do not decide (remembered)."""
+    key = normalize(text)
+    if key in lx.NOT_NAMES or _media(text):
         return True
     if all(w.rstrip(".") in lx.WEEKDAYS_MONTHS for w in words):
         return True
@@ -1145,17 +1159,13 @@ def _is_skipped(m: Mention, gazetteer: PlaceLookup) -> bool:
         return True
     if all(_is_title(w) or w in lx.SERVICES for w in words):
         return not (len(words) >= 2 and words[-1] in ("Staff", "Command"))  # `General Staff`
-    if _DIGIT.search(m.text) and not (is_ordinal(words[0]) or _org_words(words)):
+    if _DIGIT.search(text) and not (is_ordinal(words[0]) or _org_words(list(words))):
         return len(words) < 2 or words[-2] not in _NUMBERED
     if len(words) == 1 and (words[0].lower() in lx.COMMON_WORDS or words[0] in ("Mr", "Mrs")):
         return True
     if len(words) == 1 and (key in lx.DIRECTIONS or key in lx.CONTINENTS):
         return True
-    if len(words) == 1 and "-" in words[0]:
-        parts = words[0].split("-")
-        if all(gazetteer.demonym(p) is not None for p in parts):
-            return True  # `Russian-Turkish`
-    return False
+    return None
 
 
 _EVENT_FIRST_WORDS = lx.words(

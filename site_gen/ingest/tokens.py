@@ -8,7 +8,9 @@ from typing import NamedTuple
 
 from site_gen.ingest.lexicon import ABBREVIATIONS, ORG_SUFFIXES
 
-_TOKEN = re.compile(r"\w(?:[\w'\u2019]|[-.&](?=\w)|/(?=\d))*\.?|[^\w\s]")
+_TOKEN = re.compile(r"\w[\w'\u2019]*(?:(?:[-.&](?=\w)|/(?=\d))[\w'\u2019]*)*\.?|[^\w\s]")
+"""A word (`U.S.-led`, `1/2`, `d'Ivoire`, with a trailing full stop) or one mark; runs of word
+characters are matched in one step, the joiners `-.&/` only before another word character."""
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$|^\d+-\d+(?:st|nd|rd|th)?$")
 _PARTICLES = frozenset(
     [
@@ -123,23 +125,26 @@ def tokenize(text: str) -> list[list[Token]]:
     sentences: list[list[Token]] = []
     current: list[Token] = []
     initial = True
+    new = tuple.__new__  # builds a Token without the Python-level NamedTuple constructor
+    append = current.append
     for match in _TOKEN.finditer(text):
-        word = match.group()
+        word = match[0]
         last = word[-1]
         if last.isalnum() and (last != "s" or len(word) < 3 or word[-2] not in "'\u2019"):
-            current.append(Token(word, match.start(), match.end(), initial))
+            append(new(Token, (word, *match.span(), initial)))
             initial = False
             continue  # the common case: a plain word, no trailing mark to split off
         pieces = _pieces(word, *match.span())
         for word, start, end in pieces:
             if word[0].isalnum():
-                current.append(Token(word, start, end, initial))
+                append(new(Token, (word, start, end, initial)))
                 initial = False
                 continue
-            current.append(Token(word, start, end, False))
+            append(new(Token, (word, start, end, False)))
             if word in _SENTENCE_END:
                 sentences.append(current)
                 current, initial = [], True
+                append = current.append
             elif word in _OPEN_QUOTES or word in ":;":
                 initial = True
     if current:

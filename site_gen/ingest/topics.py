@@ -51,8 +51,12 @@ class TopicRules:
     def scores(self, words: list[str]) -> dict[str, float]:
         """Summed weights per topic of every keyword match in `words`."""
         out: dict[str, float] = {}
+        known = self._matches
         for i, word in enumerate(words):
-            for topic, rest, weight, exact in self._rules_for(word):
+            found = known.get(word)  # most words: already looked up, and without rules
+            if found is None:
+                found = self._rules_for(word)
+            for topic, rest, weight, exact in found:
                 if (exact and len(word) != exact) or (rest and not _follows(words, i + 1, rest)):
                     continue
                 out[topic] = out.get(topic, 0.0) + weight

@@ -12,6 +12,7 @@ from site_gen.errors import SourceError
 
 FENCE = "---"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # same output as SafeDumper, faster
 
 
 @dataclass(frozen=True)

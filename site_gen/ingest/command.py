@@ -16,6 +16,7 @@ import yaml
 
 from site_gen.config import load_config
 from site_gen.errors import SiteGenError, SourceError
+from site_gen.frontmatter import DUMPER, LOADER
 from site_gen.ingest.body import paragraphs_to_markdown
 from site_gen.ingest.extract import Entities, Entity, extract_entities
 from site_gen.ingest.gazetteer import Gazetteer
@@ -28,12 +29,6 @@ from site_gen.names import normalize, slugify
 
 STORIES = Path("content") / "stories"
 BACKUPS = ".sitegen-backup"
-
-try:  # LibYAML: the same safe subset of YAML, several times faster
-    _Loader: Any = yaml.CSafeLoader
-    _Dumper: Any = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - PyYAML without LibYAML
-    _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,7 @@ def _split(text: str) -> tuple[dict[str, Any] | None, str]:
     if end == -1:
         return None, text
     try:
-        data = yaml.load(text[3:end], Loader=_Loader)
+        data = yaml.load(text[3:end], Loader=LOADER)
     except yaml.YAMLError:
         return None, text
     body = text[end + 4 :]
@@ -384,7 +379,7 @@ def _unique(names: list[str]) -> list[str]:
 
 def render_story(data: dict[str, Any], body: str) -> str:
     """Front matter (YAML) and Markdown body as one file's text."""
-    front = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    front = yaml.dump(data, Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{front}---\n{body}"
 
 

@@ -18,17 +18,12 @@ from typing import Any
 
 import yaml
 
+from site_gen.frontmatter import DUMPER, LOADER
 from site_gen.names import normalize, slugify
 
 TAXONOMIES = ("actors", "locations")
 CACHE = Path(".sitegen-cache") / "ingest-registry.json"
 HASH_KEY = "ingest_hash"
-
-try:  # LibYAML is much faster with thousands of term files
-    _Loader: Any = yaml.CSafeLoader
-    _Dumper: Any = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - PyYAML without LibYAML
-    _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper
 
 
 @dataclass(frozen=True)
@@ -175,7 +170,7 @@ def _read_entry(path: Path, taxonomy: str) -> Entry | None:
             data = _plain_front(text[3:end])
             if data is None:
                 try:
-                    data = yaml.load(text[3:end], Loader=_Loader) or {}
+                    data = yaml.load(text[3:end], Loader=LOADER) or {}
                 except yaml.YAMLError:
                     data = {}
     if not isinstance(data, dict):
@@ -249,5 +244,5 @@ def entry_text(entry: Entry) -> str:
     data["aliases"] = list(entry.aliases)
     data.update((k, v) for k, v in entry.extra if v is not None)
     data[HASH_KEY] = identity_hash(entry.name, entry.kind, entry.aliases)
-    front = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    front = yaml.dump(data, Dumper=DUMPER, sort_keys=False, allow_unicode=True)
     return f"---\n{front}---\n"

@@ -117,46 +117,51 @@ def build_site(
         and not (strict and snapshot.warnings)
     ):
         return _nothing_to_do(snapshot, target, started)
+    owned = state is None  # a state made here is closed here; a caller's stays open
     if clean or state is None or state.out_dir != target:
         state = _fresh_state(state, folder, target, code, clean)
-    warnings: list[str] = []
-    if not config.base_url:
-        warnings.append(f"base_url is not set: absolute URLs use {config.absolute_base}")
-    memo = state.parse_memo(_hash(code, repr(config)))
-    content = load_content(config, memo=memo)
-    statics = static_files([config.root / "static", theme_dir("static")])
-    site = assemble_site(
-        config, content, drafts=drafts, static_files=statics.keys(), warnings=warnings
-    )
-    if strict and warnings:
-        raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
-    plan = _Plan.make(site, statics, state, salt, target)
-    env = _environment(state, config.root, folder, salt)
-    job = _Job(site, env, state.markdown, Staging(target), plan.previous, not clean)
-    job.staging.open()
     try:
-        results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
-        stats = job.staging.commit(r[0] for r in results if r[4])
-    except BaseException:
-        job.staging.discard()
-        raise
-    removed = remove_files(target, plan.stale)
-    _remember(state, folder, memo, plan, results, stats, used)
-    outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
-    save_snapshot(
-        snapshot_path, Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
-    )
-    written = tuple(sorted(stats))
-    return BuildResult(
-        out_dir=target,
-        pages=len(site.pages),
-        written=written,
-        unchanged=len(plan.units) - len(written),
-        removed=tuple(removed),
-        warnings=warnings,
-        seconds=time.perf_counter() - started,
-        rendered=len(plan.dirty),
-    )
+        warnings: list[str] = []
+        if not config.base_url:
+            warnings.append(f"base_url is not set: absolute URLs use {config.absolute_base}")
+        memo = state.parse_memo(_hash(code, repr(config)))
+        content = load_content(config, memo=memo)
+        statics = static_files([config.root / "static", theme_dir("static")])
+        site = assemble_site(
+            config, content, drafts=drafts, static_files=statics.keys(), warnings=warnings
+        )
+        if strict and warnings:
+            raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
+        plan = _Plan.make(site, statics, state, salt, target)
+        env = _environment(state, config.root, folder, salt)
+        job = _Job(site, env, state.markdown, Staging(target), plan.previous, not clean)
+        job.staging.open()
+        try:
+            results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
+            stats = job.staging.commit(r[0] for r in results if r[4])
+        except BaseException:
+            job.staging.discard()
+            raise
+        removed = remove_files(target, plan.stale)
+        _remember(state, folder, memo, plan, results, stats, used)
+        outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
+        save_snapshot(
+            snapshot_path, Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
+        )
+        written = tuple(sorted(stats))
+        return BuildResult(
+            out_dir=target,
+            pages=len(site.pages),
+            written=written,
+            unchanged=len(plan.units) - len(written),
+            removed=tuple(removed),
+            warnings=warnings,
+            seconds=time.perf_counter() - started,
+            rendered=len(plan.dirty),
+        )
+    finally:
+        if owned and state.markdown is not None:
+            state.markdown.close()
 
 
 def _remember(

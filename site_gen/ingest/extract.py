@@ -10,8 +10,10 @@ is a location).
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
 
@@ -31,6 +33,10 @@ from site_gen.names import normalize as _normalize
 
 normalize = functools.lru_cache(maxsize=1 << 16)(_normalize)
 """The guideline's comparison key, remembered: extraction asks for the same names often."""
+_TEXT = operator.itemgetter(0)
+"""A token's text (`Token.text`, read without the field's descriptor)."""
+_INITIAL = operator.itemgetter(3)
+"""Whether a token opens its sentence (`Token.initial`)."""
 _UNIT_WORDS = frozenset(["Battalion", "Company", "Squadron", "Brigade"])
 _DIGIT = re.compile(r"\d")
 _FORCE_HEADS = frozenset(w.split("-")[0] for w in lx.FORCE_NOUNS) | {"security", "armed"}
@@ -124,12 +130,15 @@ def extract_entities(
     if isinstance(gazetteer, Gazetteer):
         gazetteer = PlaceLookup(gazetteer)
     excluded = _excluded_names(story)
-    paragraphs = [(p, tokenize(p)) for p in _text_paragraphs(story)]
-    words = _StoryWords.of(paragraphs)
+    sentences = [
+        (paragraph, sentence, list(map(_TEXT, sentence)))
+        for paragraph in _text_paragraphs(story)
+        for sentence in tokenize(paragraph)
+    ]
+    words = _StoryWords.of(sentences)
     mentions: list[Mention] = []
-    for paragraph, sentences in paragraphs:
-        for sentence in sentences:
-            mentions.extend(_sentence_mentions(paragraph, sentence, words, gazetteer))
+    for paragraph, sentence, texts in sentences:
+        mentions.extend(_sentence_mentions(paragraph, sentence, texts, words, gazetteer))
     mentions = [m for m in mentions if normalize(m.text) not in excluded and m.category != "skip"]
     return _resolve(mentions, story, gazetteer, known)
 
@@ -142,10 +151,17 @@ class _StoryWords:
     capitalised: frozenset[str]
 
     @classmethod
-    def of(cls, paragraphs: list[tuple[str, list[list[Token]]]]) -> _StoryWords:
-        tokens = [t for _, sentences in paragraphs for sentence in sentences for t in sentence]
-        lower = frozenset([t.text for t in tokens if t.text[0].islower()])
-        caps = frozenset([t.text for t in tokens if not t.initial and t.text[0].isupper()])
+    def of(cls, sentences: list[tuple[str, list[Token], list[str]]]) -> _StoryWords:
+        """The words of sentences given as (paragraph, tokens, token texts)."""
+        counts = Counter(itertools.chain.from_iterable(texts for _, _, texts in sentences))
+        initial = Counter(
+            itertools.chain.from_iterable(
+                itertools.compress(texts, map(_INITIAL, sentence))
+                for _, sentence, texts in sentences
+            )
+        )
+        lower = frozenset([w for w in counts if w[0].islower()])
+        caps = frozenset([w for w in counts if w[0].isupper() and counts[w] > initial[w]])
         return cls(lower, caps)
 
 
@@ -168,7 +184,8 @@ def _excluded_names(story: WireStory) -> set[str]:
         names.add(normalize(story.dateline_agency))
     for credit in story.credits:
         for sentence in tokenize(credit):
-            for start, end in _spans(sentence, credit, frozenset()):
+            texts = list(map(_TEXT, sentence))
+            for start, end in _spans(sentence, texts, credit, frozenset()):
                 name = _strip_title([t.text for t in sentence[start:end]])[1]
                 if len(name) >= 2:  # people; a place in a credit line may be in the story too
                     names.add(normalize(" ".join(name)))
@@ -181,20 +198,17 @@ def _excluded_names(story: WireStory) -> set[str]:
 # --------------------------------------------------------------------------
 
 
-def _spans(sentence: list[Token], text: str, lower_words: frozenset[str]) -> list[tuple[int, int]]:
-    """Index ranges of capitalised name phrases in a sentence."""
+def _spans(
+    sentence: list[Token], texts: list[str], text: str, lower_words: frozenset[str]
+) -> list[tuple[int, int]]:
+    """Index ranges of capitalised name phrases in a sentence (`texts`: its token texts)."""
     spans: list[tuple[int, int]] = []
     n = len(sentence)
-    texts = [t.text for t in sentence]
-    texts.append("")
-    caps = [
-        (not w[0].islower() or "-" in w or "'" in w or "\u2019" in w) and _cap_pair(w, nxt)
-        for w, nxt in zip(texts, texts[1:], strict=False)
-    ]  # most words are lower case: skip them cheaply; `_cap_word` inlined
-    i = 0
+    caps = _caps(texts)
+    i = _next_cap(caps, 0)
     while i < n:
-        if not caps[i] or not _starts_name(sentence, i, lower_words, caps):
-            i += 1
+        if not _starts_name(sentence, i, lower_words, caps):
+            i = _next_cap(caps, i + 1)
             continue
         j = i + 1
         while j < n:
@@ -220,10 +234,50 @@ def _spans(sentence: list[Token], text: str, lower_words: frozenset[str]) -> lis
                 j += 1  # `Patrol Squadron 7`, `Task Force 88/3`, `Tower 22`
             break
         spans.append((i, j))
-        i = j
+        i = _next_cap(caps, j)
     if "(" in text:
         spans = _acronym_stretches(spans, sentence, caps)
     return _join_units(spans, sentence)
+
+
+_NEVER, _ALWAYS, _BY_NEXT = 0, 1, 2
+
+
+class _CapStates(dict[str, int]):
+    """Whether a word is part of a name: never, always, or by the word after it (by word)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 1 << 16:
+            self.clear()
+        if is_cap(word):
+            state = _ALWAYS if word.rstrip(".") not in lx.WEEKDAYS_MONTHS else _BY_NEXT
+        else:
+            state = _BY_NEXT if is_ordinal(word) else _NEVER
+        self[word] = state
+        return state
+
+
+_CAP_STATES = _CapStates()
+
+
+def _caps(texts: list[str]) -> list[bool]:
+    """For each word, whether it can be part of a name (`_cap_word` of every index)."""
+    states = list(map(_CAP_STATES.__getitem__, texts))
+    caps = list(map(operator.eq, states, itertools.repeat(_ALWAYS)))
+    if _BY_NEXT in states:  # `May` in `May 5`, `26th` in `26th Brigade`
+        n = len(texts)
+        by_next = map(operator.eq, states, itertools.repeat(_BY_NEXT))
+        for i in itertools.compress(itertools.count(), by_next):
+            caps[i] = _cap_pair(texts[i], texts[i + 1] if i + 1 < n else "")
+    return caps
+
+
+def _next_cap(caps: list[bool], i: int) -> int:
+    """The index of the first capitalised word from `i` on, or `len(caps)`."""
+    try:
+        return caps.index(True, i)
+    except ValueError:
+        return len(caps)
 
 
 _STRETCH_JOINERS = frozenset(("of", "for", "the", "and", "on", "in", "&", "de", "des", "du", "'s"))
@@ -359,22 +413,23 @@ def _join_units(spans: list[tuple[int, int]], sentence: list[Token]) -> list[tup
 def _sentence_mentions(
     paragraph: str,
     sentence: list[Token],
+    texts: list[str],
     words: _StoryWords,
     gazetteer: PlaceLookup,
 ) -> list[Mention]:
     spans = []
-    for start, end in _spans(sentence, paragraph, words.lower):
+    for start, end in _spans(sentence, texts, paragraph, words.lower):
         found = _span_mentions(sentence, paragraph, start, end)
         for mention in found:
-            _context(mention, sentence, start, end)
-            word = sentence[start].text
+            _context(mention, texts, start, end)
+            word = texts[start]
             mention.uncorroborated = (
                 sentence[start].initial
                 and end - start == 1
                 and word not in words.capitalised
                 and not (mention.next in _SPEECH_VERBS and not word.endswith("s"))
             )
-            mention.modifier = _modifier_follows(sentence, end)
+            mention.modifier = _modifier_follows(texts, end)
         spans.append((start, end, found))
     _list_locatives([m for _, _, found in spans for m in found], sentence)
     out: list[Mention] = []
@@ -382,17 +437,17 @@ def _sentence_mentions(
     for start, end, found in spans:
         for mention in found:
             _classify(mention, gazetteer)
-            if start >= 1 and sentence[start - 1].text in "([" and skipped_end == start - 1:
+            if start >= 1 and texts[start - 1] in "([" and skipped_end == start - 1:
                 mention.category = "skip"
             out.append(mention)
         if found and found[-1].category == "skip":
             skipped_end = end
-        _acronym_after(sentence, end, out)
+        _acronym_after(texts, end, out)
     _known_as(out)
     _list_agents(out, sentence)
-    _adjectival(sentence, gazetteer, out)
-    _possessive_orgs(sentence, paragraph, gazetteer, out)
-    _lower_bodies(sentence, paragraph, gazetteer, out)
+    _adjectival(texts, gazetteer, out)
+    _possessive_orgs(sentence, texts, paragraph, gazetteer, out)
+    _lower_bodies(sentence, texts, paragraph, gazetteer, out)
     return out
 
 
@@ -478,11 +533,11 @@ _FUNCTION_FOLLOWERS = frozenset(
 )
 
 
-def _modifier_follows(sentence: list[Token], end: int) -> bool:
+def _modifier_follows(texts: list[str], end: int) -> bool:
     """A lower-case noun right after the name: it describes something (`Shiite forces`)."""
-    if end >= len(sentence):
+    if end >= len(texts):
         return False
-    word = sentence[end].text
+    word = texts[end]
     if not word[:1].islower() or word.endswith("ed"):
         return False
     return not (word in _FUNCTION_FOLLOWERS or word in lx.AGENT_VERBS or word in lx.COMMON_VERBS)
@@ -513,25 +568,27 @@ def _listed_together(a: Mention, b: Mention, sentence: list[Token]) -> bool:
 
 
 def _possessive_orgs(
-    sentence: list[Token], text: str, gazetteer: PlaceLookup, out: list[Mention]
+    sentence: list[Token], texts: list[str], text: str, gazetteer: PlaceLookup, out: list[Mention]
 ) -> None:
     """`Russia's defense ministry`: a state's body named with lower-case words."""
+    if "'s" not in texts:
+        return
     for i, tok in enumerate(sentence[:-2]):
-        if sentence[i + 1].text != "'s" or not tok.text[:1].isupper():
+        if texts[i + 1] != "'s" or not tok.text[:1].isupper():
             continue
         country = gazetteer.country(tok.text)
         if country is None:
             continue
-        end = _body_end(sentence, i + 2, _POSSESSED_BODIES)
-        if end and not any(sentence[k].text in ("news", "state-run") for k in range(i + 2, end)):
+        end = _body_end(texts, i + 2, _POSSESSED_BODIES)
+        if end and not any(texts[k] in ("news", "state-run") for k in range(i + 2, end)):
             phrase = text[tok.start : sentence[end - 1].end]
             out.append(Mention(phrase, phrase, phrase.split(), category="org", kind="organization"))
-            out[-1].acronym = _appositive_acronym(sentence, end)
+            out[-1].acronym = _appositive_acronym(texts, end)
 
 
-def _appositive_acronym(sentence: list[Token], end: int) -> str:
+def _appositive_acronym(texts: list[str], end: int) -> str:
     """`ZSB` in `the state's spy agency, the ZSB.`: the acronym named beside it, if any."""
-    words = [t.text for t in sentence[end : end + 4]]
+    words = texts[end : end + 4]
     if words[:2] != [",", "the"] or len(words) < 3:
         return ""
     acr = words[2]
@@ -546,11 +603,11 @@ _POSSESSED_BODIES = _BODY_HEADS | lx.words("army navy police military")
 _BODY_STOP = lx.AGENT_VERBS | lx.COMMON_VERBS | lx.words("the a an and or of to in on for with")
 
 
-def _body_end(sentence: list[Token], k: int, heads: frozenset[str]) -> int:
+def _body_end(texts: list[str], k: int, heads: frozenset[str]) -> int:
     """End of `foreign ministry`, `military intelligence agency` from `k`, or 0."""
     end = 0
-    for j in range(k, min(k + 4, len(sentence))):
-        word = sentence[j].text
+    for j in range(k, min(k + 4, len(texts))):
+        word = texts[j]
         if not word[:1].islower() or word in _BODY_STOP:
             break
         if word in heads:
@@ -559,28 +616,30 @@ def _body_end(sentence: list[Token], k: int, heads: frozenset[str]) -> int:
 
 
 def _lower_bodies(
-    sentence: list[Token], text: str, gazetteer: PlaceLookup, out: list[Mention]
+    sentence: list[Token], texts: list[str], text: str, gazetteer: PlaceLookup, out: list[Mention]
 ) -> None:
     """`French foreign ministry`, `United Nations human rights office`: a body in lower case."""
     for m in out:
         if m.category == "org" and m.last and m.first < m.last and m.words[-1] != "'s":
-            end = _body_end(sentence, m.last, _BODY_HEADS)
-            if end and sentence[m.last].text[:1].islower():
+            end = _body_end(texts, m.last, _BODY_HEADS)
+            if end and texts[m.last][:1].islower():
                 m.text = m.full = text[sentence[m.first].start : sentence[end - 1].end]
                 m.words = m.text.split()
                 m.last = end
+    if "the" not in texts and "The" not in texts:
+        return
     last = len(sentence) - 2
-    for i in [k + 1 for k, t in enumerate(sentence) if t.text in ("the", "The") and k + 1 < last]:
-        if not sentence[i + 1].text[:1].islower():
+    for i in [k + 1 for k, w in enumerate(texts) if w in ("the", "The") and k + 1 < last]:
+        if not texts[i + 1][:1].islower():
             continue  # `the French foreign ministry`, not `a French relief agency`
         tok = sentence[i]
         if not tok.text[:1].isupper() or tok.text.endswith("s"):
             continue
         if gazetteer.demonym(tok.text) is None:
             continue
-        if i >= 3 and sentence[i - 2].text == "," and sentence[i - 3].text.isupper():
+        if i >= 3 and texts[i - 2] == "," and texts[i - 3].isupper():
             continue  # `ZAFA, the Chilean relief agency`: a description of the name before it
-        end = _body_end(sentence, i + 1, _BODY_HEADS)
+        end = _body_end(texts, i + 1, _BODY_HEADS)
         if end:
             phrase = text[tok.start : sentence[end - 1].end]
             out.append(Mention(phrase, phrase, phrase.split(), category="org", kind="organization"))
@@ -675,11 +734,11 @@ def _affiliation(head: list[str]) -> list[str]:
     return []
 
 
-def _context(mention: Mention, sentence: list[Token], start: int, end: int) -> None:
+def _context(mention: Mention, texts: list[str], start: int, end: int) -> None:
     """What the words around a mention say: place context, possessive, acting."""
     first, last = (mention.first, mention.last) if mention.last else (start, end)
-    before = tuple([t.text for t in sentence[max(0, first - 4) : first]])
-    after = [t.text for t in sentence[last : last + 4]]
+    before = tuple(texts[max(0, first - 4) : first])
+    after = texts[last : last + 4]
     mention.prev = before[-1].lower() if before else ""
     mention.prev2 = before[-2].lower() if len(before) > 1 else ""
     mention.next = after[0] if after else ""
@@ -703,11 +762,11 @@ def _context(mention: Mention, sentence: list[Token], start: int, end: int) -> N
     if mention.locative:
         mention.agent = troops_from  # `forces from Chad`: a troop origin takes part
     else:
-        mention.agent = troops_from or _acts(mention, sentence, before, follow, last)
+        mention.agent = troops_from or _acts(mention, texts, before, follow, last)
 
 
 def _acts(
-    mention: Mention, sentence: list[Token], before: tuple[str, ...], follow: list[str], last: int
+    mention: Mention, texts: list[str], before: tuple[str, ...], follow: list[str], last: int
 ) -> bool:
     """Whether the name is a participant: it acts, speaks, owns a government, is acted on."""
     nxt = follow[0].lower() if follow else ""
@@ -721,12 +780,12 @@ def _acts(
         or (len(before) >= 2 and mention.prev == "of" and before[-2].lower() in _OF_STATE)
     ):
         return True
-    if _acts_after_apposition(sentence, last):
+    if _acts_after_apposition(texts, last):
         return True
     if mention.prev in ("which", "that") and nxt.endswith(("s", "ed")) and len(nxt) > 3:
         return nxt[:1].islower() and nxt not in _FUNCTION_FOLLOWERS  # `which Peru claims`
     # `thanking Chile`, `accused Peru`: acted upon, so a participant too
-    return _object_of_verb(before) and not _modifier_follows(sentence, last)
+    return _object_of_verb(before) and not _modifier_follows(texts, last)
 
 
 _SPEECH_VERBS = lx.words("said says told added denied announced warned claimed reported")
@@ -750,9 +809,9 @@ def _object_of_verb(before: tuple[str, ...]) -> bool:
     )
 
 
-def _acts_after_apposition(sentence: list[Token], last: int) -> bool:
+def _acts_after_apposition(texts: list[str], last: int) -> bool:
     """`Moscow, a staunch ally of ..., denied`: the verb after a description in commas."""
-    words = [t.text for t in sentence[last : last + 16]]
+    words = texts[last : last + 16]
     if len(words) < 4 or words[0] != "," or words[1].lower() not in ("a", "an", "the", "which"):
         return False
     close = next((i for i in range(2, len(words)) if words[i] == ","), None)
@@ -804,9 +863,9 @@ def _is_locative(before: tuple[str, ...]) -> bool:
     return words[-1] in lx.LOCATIVE
 
 
-def _acronym_after(sentence: list[Token], end: int, out: list[Mention]) -> None:
+def _acronym_after(texts: list[str], end: int, out: list[Mention]) -> None:
     """`National Liberation Front (NLF)`: the acronym joins the phrase before it."""
-    words = [t.text for t in sentence[end : end + 6]]
+    words = texts[end : end + 6]
     if out and words[:3] == [",", "known", "as"]:
         acr = words[4] if words[3:4] == ["the"] and len(words) > 4 else words[3:4]
         acr = acr[0] if isinstance(acr, list) and acr else acr
@@ -824,10 +883,10 @@ def _acronym_after(sentence: list[Token], end: int, out: list[Mention]) -> None:
     ):
         out[-1].acronym = words[2]  # `the state's spy agency, the ZSB.`
         return
-    if end + 2 >= len(sentence) or sentence[end].text not in "([":
+    if end + 2 >= len(texts) or texts[end] not in "([":
         return
-    acr = sentence[end + 1].text
-    if sentence[end + 2].text not in ")]" or not _acronym_like(acr):
+    acr = texts[end + 1]
+    if texts[end + 2] not in ")]" or not _acronym_like(acr):
         return
     if (
         out
@@ -839,7 +898,7 @@ def _acronym_after(sentence: list[Token], end: int, out: list[Mention]) -> None:
         if out[-1].category not in ("org", "person"):
             out[-1].category, out[-1].kind = "org", "organization"
         return
-    phrase = _lower_phrase_before(sentence, end, acr)
+    phrase = _lower_phrase_before(texts, end, acr)
     if phrase:
         out.append(Mention(phrase, phrase, phrase.split(), category="org", kind="organization"))
         out[-1].acronym_of = phrase
@@ -860,50 +919,51 @@ def _initials_match(acr: str, words: list[str]) -> bool:
     return sum(1 for c in letters if c in initials) >= max(2, len(letters) - 1)
 
 
-def _lower_phrase_before(sentence: list[Token], end: int, acr: str) -> str:
+def _lower_phrase_before(texts: list[str], end: int, acr: str) -> str:
     """`Peruvian border police (PBP)`: a phrase of lower-case words the acronym spells."""
     letters = [c for c in acr.upper() if c.isalpha()]
-    words = [t.text for t in sentence[max(0, end - len(letters)) : end]]
+    words = texts[max(0, end - len(letters)) : end]
     spelled = len(words) == len(letters) and all(
         w[:1].upper() == c for w, c in zip(words, letters, strict=True)
     )
     return " ".join(words) if spelled and words[0][:1].isupper() else ""
 
 
-def _adjectival(sentence: list[Token], gazetteer: PlaceLookup, out: list[Mention]) -> None:
+def _adjectival(texts: list[str], gazetteer: PlaceLookup, out: list[Mention]) -> None:
     """Nationality + forces noun (`Turkish police`, `U.S. troops`): an organisation."""
-    heads = [i for i in range(len(sentence) - 1) if sentence[i + 1].text in _ADJECTIVAL_HEADS]
+    if _ADJECTIVAL_HEADS.isdisjoint(texts):
+        return
+    heads = [i for i in range(len(texts) - 1) if texts[i + 1] in _ADJECTIVAL_HEADS]
     for i in heads:
-        tok = sentence[i]
-        nxt = sentence[i + 1].text
+        nxt = texts[i + 1]
         if nxt in lx.GOVERNMENT_NOUNS:
-            _national_government(sentence, i, gazetteer, out)
+            _national_government(texts, i, gazetteer, out)
             continue
         if nxt not in _FORCE_HEADS:
             continue
-        word = tok.text
+        word = texts[i]
         noun = nxt
-        if nxt == "security" and i + 2 < len(sentence):
-            noun = "security-" + sentence[i + 2].text.lower()
-        if nxt == "armed" and i + 2 < len(sentence):
-            noun = "armed-" + sentence[i + 2].text.lower()
+        if nxt == "security" and i + 2 < len(texts):
+            noun = "security-" + texts[i + 2].lower()
+        if nxt == "armed" and i + 2 < len(texts):
+            noun = "armed-" + texts[i + 2].lower()
         if noun not in lx.FORCE_NOUNS or not is_cap(word):
             continue
-        if sentence[i + 1].text[:1].isupper():
+        if texts[i + 1][:1].isupper():
             continue  # a capitalised name, handled as a span
         country = _demonym_country(word, gazetteer)
         if country is None:
             continue
         size = 3 if "-" in noun else 2
-        if _modifier_follows(sentence, i + size):
+        if _modifier_follows(texts, i + size):
             continue  # `Russian military police`: the noun describes another
         text = f"{word} {noun.replace('-', ' ')}"
         m = Mention(text, text, text.split(), category="forces", kind="organization")
         m.country = country.code
         m.words = [word, noun]
-        m.agent = i + size < len(sentence) and sentence[i + size].text in lx.AGENT_VERBS
-        if _acronym_at(sentence, i + size):
-            m.acronym = sentence[i + size + 1].text
+        m.agent = i + size < len(texts) and texts[i + size] in lx.AGENT_VERBS
+        if _acronym_at(texts, i + size):
+            m.acronym = texts[i + size + 1]
         out.append(m)
 
 
@@ -911,29 +971,29 @@ _ADJECTIVAL_HEADS = _FORCE_HEADS | lx.GOVERNMENT_NOUNS
 
 
 def _national_government(
-    sentence: list[Token], i: int, gazetteer: PlaceLookup, out: list[Mention]
+    texts: list[str], i: int, gazetteer: PlaceLookup, out: list[Mention]
 ) -> None:
     """`The Peruvian government said`: the state itself, under another name."""
-    word = sentence[i].text
-    if not is_cap(word) or (i and sentence[i - 1].text[:1].isupper() and i > 1):
+    word = texts[i]
+    if not is_cap(word) or (i and texts[i - 1][:1].isupper() and i > 1):
         return
     country = _demonym_country(word, gazetteer)
     if country is None:
         return
-    text = f"{word} {sentence[i + 1].text}"
+    text = f"{word} {texts[i + 1]}"
     m = Mention(text, text, text.split(), category="capital", kind="state")
     m.country = country.code
-    after = sentence[i + 2].text if i + 2 < len(sentence) else ""
+    after = texts[i + 2] if i + 2 < len(texts) else ""
     m.agent = after in lx.AGENT_VERBS or after == "'s" or (after.endswith("ed") and len(after) > 4)
     out.append(m)
 
 
-def _acronym_at(sentence: list[Token], i: int) -> bool:
+def _acronym_at(texts: list[str], i: int) -> bool:
     return (
-        i + 2 < len(sentence)
-        and sentence[i].text in "(["
-        and sentence[i + 2].text in ")]"
-        and _acronym_like(sentence[i + 1].text)
+        i + 2 < len(texts)
+        and texts[i] in "(["
+        and texts[i + 2] in ")]"
+        and _acronym_like(texts[i + 1])
     )
 
 

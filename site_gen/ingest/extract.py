@@ -1435,15 +1435,13 @@ def _canonical(group: _Group) -> str:
 
 def _merge_typos(groups: dict[str, _Group]) -> None:
     """`Mandaly` and `Mandalay`, `Corsica Island` and `Corsica`: one entity."""
-    keys = {k: _match_key(g) for k, g in groups.items()}
-    order = list(groups)
-    for i, a in enumerate(order):
-        for b in order[i + 1 :]:
-            if a not in groups or b not in groups:
+    keys = [(k, _match_key(g)) for k, g in groups.items()]
+    for i, (a, na) in enumerate(keys):
+        for b, nb in keys[i + 1 :]:
+            if abs(len(na) - len(nb)) > 1 or b not in groups:
                 continue
-            na, nb = keys[a], keys[b]
-            if abs(len(na) - len(nb)) > 1:
-                continue
+            if a not in groups:
+                break  # merged into an earlier group: nothing left to compare
             same = na == nb or (
                 len(na) >= 6 and na.count(" ") == nb.count(" ") and _one_edit(na, nb)
             )
@@ -1470,18 +1468,22 @@ def _one_edit(a: str, b: str) -> bool:
     """Damerau-Levenshtein distance of exactly one."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
+    p = _common_prefix(a, b)  # the first difference: any edit can be made there
     if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
+        swapped = a[p + 1 : p + 2] == b[p : p + 1] and a[p : p + 1] == b[p + 1 : p + 2]
+        return a[p + 1 :] == b[p + 1 :] or (swapped and a[p + 2 :] == b[p + 2 :])
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+    return long_[p + 1 :] == short[p:]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix of `a` and `b`."""
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return size
 
 
 def _surname_key(word: str) -> str:

@@ -2,35 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from site_gen.ingest.gazetteer import Gazetteer, Place
 
 
+class _Answers(dict[str, Place | None]):
+    """One gazetteer question's answers by name, each asked the first time it is needed."""
+
+    def __init__(self, ask: Callable[[str], Place | None]) -> None:
+        super().__init__()
+        self.ask = ask
+
+    def __missing__(self, name: str) -> Place | None:
+        place = self[name] = self.ask(name)
+        return place
+
+
 class PlaceLookup:
-    """The gazetteer questions extraction asks, each answer remembered by its arguments."""
+    """The gazetteer questions extraction asks, each answer remembered by its arguments.
+
+    `country`, `demonym` and `capital_country` take a name, as the gazetteer's methods do;
+    they are plain dictionary look-ups once a name has been asked about.
+    """
+
+    country: Callable[[str], Place | None]
+    demonym: Callable[[str], Place | None]
+    capital_country: Callable[[str], Place | None]
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self._memo: dict[tuple[str, str, tuple[str, ...]], Place | None] = {}
-
-    def _ask(self, method: str, name: str, extra: tuple[str, ...] = ()) -> Place | None:
-        key = (method, name, extra)
-        if key not in self._memo:
-            if method == "best":
-                self._memo[key] = self.gazetteer.best(name, extra)
-            else:
-                self._memo[key] = getattr(self.gazetteer, method)(name)
-        return self._memo[key]
-
-    def country(self, code_or_name: str) -> Place | None:
-        return self._ask("country", code_or_name)
-
-    def demonym(self, word: str) -> Place | None:
-        return self._ask("demonym", word)
-
-    def capital_country(self, name: str) -> Place | None:
-        return self._ask("capital_country", name)
+        self.country = _Answers(gazetteer.country).__getitem__
+        self.demonym = _Answers(gazetteer.demonym).__getitem__
+        self.capital_country = _Answers(gazetteer.capital_country).__getitem__
+        self._anywhere = _Answers(lambda name: gazetteer.best(name, ()))
+        self._within: dict[tuple[str, tuple[str, ...]], Place | None] = {}
 
     def best(self, name: str, countries: Collection[str] = ()) -> Place | None:
-        return self._ask("best", name, tuple(sorted(countries)))
+        if not countries:
+            return self._anywhere[name]
+        key = (name, tuple(sorted(countries)))
+        if key not in self._within:
+            self._within[key] = self.gazetteer.best(*key)
+        return self._within[key]

@@ -89,7 +89,7 @@ class Registry:
                 if hit and len(hit) == 6 and hit[:2] == [stat.st_mtime_ns, stat.st_size]:
                     entry = Entry(taxonomy, stem, hit[2], hit[3], tuple(hit[4]), edited=hit[5])
                 else:
-                    entry = _read_entry(Path(item.path), taxonomy)
+                    entry = _read_entry(item.path, stem, taxonomy)
                 if entry is not None:
                     registry.stamps[key] = [
                         stat.st_mtime_ns,
@@ -157,10 +157,11 @@ def _read_cache(path: Path) -> dict[str, list[Any]]:
     return data if isinstance(data, dict) else {}
 
 
-def _read_entry(path: Path, taxonomy: str) -> Entry | None:
-    """An entry from a term file; files without usable front matter use their stem."""
+def _read_entry(path: str, stem: str, taxonomy: str) -> Entry | None:
+    """An entry from the term file `path`; files without usable front matter use its `stem`."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig") as fh:
+            text = fh.read()
     except (OSError, UnicodeDecodeError):
         return None
     data: Any = {}
@@ -175,14 +176,15 @@ def _read_entry(path: Path, taxonomy: str) -> Entry | None:
                     data = {}
     if not isinstance(data, dict):
         data = {}
-    name = str(data.get("name") or path.stem.replace("-", " ").title())
+    name = str(data.get("name") or stem.replace("-", " ").title())
     aliases = data.get("aliases") or []
     if isinstance(aliases, str):
         aliases = [aliases]
     kind = str(data["kind"]) if data.get("kind") else None
     forms = tuple(str(a) for a in aliases if a)
-    edited = data.get(HASH_KEY) != identity_hash(name, kind, forms)
-    return Entry(taxonomy, path.stem, name, kind, forms, edited=edited)
+    stored = data.get(HASH_KEY)  # none in a file an editor wrote: edited, no need to hash
+    edited = stored is None or stored != identity_hash(name, kind, forms)
+    return Entry(taxonomy, stem, name, kind, forms, edited=edited)
 
 
 _PLAIN_VALUE = re.compile(r"[A-Za-z][^:#'\"\[\]{}]*")

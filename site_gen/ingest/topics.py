@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,11 +53,12 @@ class TopicRules:
         """Summed weights per topic of every keyword match in `words`."""
         out: dict[str, float] = {}
         known = self._matches
-        for i, word in enumerate(words):
-            found = known.get(word)  # most words: already looked up, and without rules
-            if found is None:
-                found = self._rules_for(word)
-            for topic, rest, weight, exact in found:
+        for word in set(words).difference(known):
+            self._rules_for(word)
+        found = list(map(known.__getitem__, words))
+        for i in itertools.compress(itertools.count(), found):  # most words have no rules
+            word = words[i]
+            for topic, rest, weight, exact in found[i]:
                 if (exact and len(word) != exact) or (rest and not _follows(words, i + 1, rest)):
                     continue
                 out[topic] = out.get(topic, 0.0) + weight
@@ -78,7 +80,7 @@ class TopicRules:
 def _follows(words: list[str], i: int, rest: tuple[str, ...]) -> bool:
     if i + len(rest) > len(words):
         return False
-    return all(words[i + k].startswith(stem) for k, stem in enumerate(rest))
+    return all(map(str.startswith, words[i : i + len(rest)], rest))
 
 
 @functools.cache

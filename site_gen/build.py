@@ -368,7 +368,7 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
         staged = known != sha
         if staged:
             job.staging.put(output, data)
-        results.append((output, sha, len(data), tuple(sorted(intern(k) for k in deps)), staged))
+        results.append((output, sha, len(data), tuple(map(intern, deps)), staged))
     new = dict(job.markdown.new) if job.markdown is not None else {}
     return results, failed, new, md.used
 

@@ -29,15 +29,42 @@ class WriteReport:
 
 def safe_join(root: Path, rel: str) -> Path:
     """``root / rel``, refusing any path that would land outside ``root``."""
-    if not rel or rel.startswith(("/", "\\")) or "\\" in rel or "\x00" in rel:
-        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in ("", ".", ".."):
-        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
-    path = root.joinpath(*parts)
+    path = root.joinpath(*checked_parts(rel))
     if not path.resolve().is_relative_to(root.resolve()):
         raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
     return path
+
+
+def checked_parts(rel: str) -> list[str]:
+    """The parts of a relative output path; no absolute path, ``..``, ``.`` or empty part."""
+    if not rel or rel.startswith(("/", "\\")) or "\\" in rel or "\x00" in rel:
+        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+    return parts
+
+
+class _InsideFolders:
+    """Folders under a root, made on demand; refuses one reached through a symbolic link."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.fspath(root)
+        self.known: set[str] = {self.root}
+
+    def make(self, parts: list[str], rel: str) -> str:
+        """Make (if needed) and return the folder ``root/parts``, checking each new level."""
+        folder = self.root
+        for part in parts:
+            folder = f"{folder}/{part}"
+            if folder in self.known:
+                continue
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(folder)
+            if os.path.islink(folder) or not os.path.isdir(folder):
+                raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+            self.known.add(folder)
+        return folder
 
 
 def static_files(folders: list[Path]) -> dict[str, Path]:
@@ -149,39 +176,47 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
 class Staging:
     """Files of a build in progress, written under ``out_dir/.sitegen-staging``.
 
-    Worker processes may stage files too (names derive from the output path). Nothing
-    reaches its real place until ``commit``; ``discard`` forgets the whole build.
+    The staging folder mirrors the output folder's layout. Worker processes may stage
+    files too. Nothing reaches its real place until ``commit``; ``discard`` forgets the
+    whole build.
     """
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.folder = out_dir / STAGING
+        self._made: set[str] = set()
 
     def open(self) -> None:
         """Start a build: remove what an interrupted build left behind."""
         self.discard()
         self.folder.mkdir(parents=True)
-
-    def _staged(self, rel: str) -> Path:
-        return self.folder / hashlib.sha1(rel.encode("utf-8")).hexdigest()
+        self._made = {os.fspath(self.folder)}
 
     def put(self, rel: str, data: bytes) -> None:
-        safe_join(self.out_dir, rel)
-        fd = os.open(self._staged(rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(fd, "wb") as fh:
+        parts = checked_parts(rel)
+        folder = os.path.join(self.folder, *parts[:-1])
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        with open(os.path.join(folder, parts[-1]), "wb") as fh:
             fh.write(data)
 
     def commit(self, rels: Iterable[str]) -> dict[str, os.stat_result]:
-        """Move staged files into place (each an atomic rename); return their new stats."""
-        made: set[Path] = set()
-        stats: dict[str, os.stat_result] = {}
-        for rel in rels:
-            path = safe_join(self.out_dir, rel)
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            os.replace(self._staged(rel), path)
-            stats[rel] = path.stat()
+        """Move staged files into place (each an atomic rename); return their new stats.
+
+        Into an output folder that holds nothing yet, whole staged folders move at once.
+        """
+        rels = list(rels)
+        if not set(os.listdir(self.out_dir)) - KEEP:
+            for entry in os.listdir(self.folder):
+                os.replace(self.folder / entry, self.out_dir / entry)
+        else:
+            folders = _InsideFolders(self.out_dir)
+            for rel in rels:
+                parts = checked_parts(rel)
+                path = f"{folders.make(parts[:-1], rel)}/{parts[-1]}"
+                os.replace(os.path.join(self.folder, *parts), path)
+        stats = {rel: os.stat(os.path.join(self.out_dir, rel)) for rel in rels}
         self.discard()
         return stats
 

@@ -20,7 +20,7 @@ from site_gen.search import INDEX
 from site_gen.timeline import Timeline, build_timeline
 
 Link = Callable[[str], str]
-StoryView = Callable[[Story, Site, Link], dict[str, Any]]
+StoryView = Callable[[str, Site, Link], dict[str, Any]]  # a story (by slug) as listed
 PLACES, ACTORS = "locations", "actors"
 OVERVIEW_SPAN = 36.0  # degrees of longitude the locations map shows at least
 MAP_LIMIT = 250  # the locations map shows the places with the most stories, up to this many
@@ -73,7 +73,7 @@ def _days(stories: list[Story], site: Site, link: Link, story_view: StoryView) -
         day = story.date.date() if story.date else None
         if not days or days[-1]["day"] != day:
             days.append({"day": day, "label": _day_heading(day), "stories": []})
-        days[-1]["stories"].append(story_view(story, site, link))
+        days[-1]["stories"].append(story_view(story.slug, site, link))
     for group in days:
         group["datetime"] = group.pop("day").isoformat() if group["day"] else None
     return days
@@ -108,7 +108,7 @@ def _timeline(stories: tuple[Story, ...] | list[Story], label: str) -> dict[str,
 def _story(page: Page, site: Site, link: Link, story_view: StoryView) -> dict[str, Any]:
     story = site.story(page.story or "")
     return {
-        "related": [story_view(s, site, link) for s in related_stories(site, story.slug)],
+        "related": [story_view(s.slug, site, link) for s in related_stories(site, story.slug)],
         "jsonld": news_article_json(site, story),
     }
 

@@ -60,7 +60,8 @@ def related_stories(site: Site, slug: str, limit: int = 5) -> list[Story]:
         for other in mine[0].stories[:FINALISTS]:
             scores[other] = scores.get(other, 0.0) + weight
     scores.pop(slug, None)
-    finalists = dict(heapq.nlargest(FINALISTS, scores.items(), key=lambda kv: (kv[1], kv[0])))
+    best = heapq.nlargest(FINALISTS, zip(scores.values(), scores.keys(), strict=True))
+    finalists = {other: score for score, other in best}
     for term in mine[len(rare) :]:
         weight = _weight(term)
         for other in finalists:

@@ -7,6 +7,7 @@ The context every template receives is built by ``page_context`` and documented 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from site_gen.assemble import story_url, term_url
-from site_gen.deps import build_memo
+from site_gen.deps import build_memo, remember
 from site_gen.errors import SiteGenError, SourceError
 from site_gen.markup import MarkdownCache
 from site_gen.model import Page, Site, Story, Term
@@ -50,6 +51,7 @@ def make_env(site_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build's templates never change under it (serve makes a new env)
     )
     env.filters["date_display"] = date_display
     return env
@@ -95,11 +97,12 @@ def page_context(page: Page, site: Site, md: MarkdownCache) -> dict[str, Any]:
         "site": _site_view(site, link),
         "page": _page_view(page, site, link),
         "url": link,
+        "once": functools.partial(once, build_memo(site, "once")),
     }
     if page.kind == "story":
         context["story"] = story_view(site.story(page.story or ""), site, link, md)
     if page.kind in ("home", "archive", "term"):
-        context["stories"] = [story_view(site.story(s), site, link) for s in page.stories]
+        context["stories"] = [story_card(s, site, link) for s in page.stories]
     if page.kind in ("taxonomy", "term"):
         context["taxonomy"] = _taxonomy_view(site, page.taxonomy or "", link)
     if page.kind == "taxonomy":
@@ -114,8 +117,30 @@ def page_context(page: Page, site: Site, md: MarkdownCache) -> dict[str, Any]:
             "body": Markup(md.render(standalone.body)),
             "extra": dict(standalone.extra),
         }
-    context.update(reader_context(page, site, link, story_view))
+    context.update(reader_context(page, site, link, story_card))
     return context
+
+
+def once(memo: dict[Any, Any], macro: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``macro(*args, **kwargs)``, called once per build for the same macro and arguments.
+
+    For macros that depend on their arguments alone (imported without context, the
+    default), such as a story card listed on many pages. Arguments are the same when they
+    are equal plain values or the very same objects (the context's story and term views
+    are made once per build and link base).
+    """
+    key = (macro, *(_same(a) for a in args), *((k, _same(v)) for k, v in sorted(kwargs.items())))
+    hit = memo.get(key)
+    if hit is None:  # the arguments are kept with the result, so their ids stay unique
+        hit = memo[key] = (macro(*args, **kwargs), args, kwargs)
+    return hit[0]
+
+
+def _same(value: Any) -> Any:
+    """A key that is equal only for equal plain values or for the same object."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return (type(value), value)
+    return ("id", id(value))
 
 
 def _linker(page: Page, site: Site) -> Callable[[str], str]:
@@ -160,6 +185,17 @@ def _page_view(page: Page, site: Site, link: Callable[[str], str]) -> dict[str, 
 
 def _page_n(base: str, n: int) -> str:
     return base if n == 1 else f"{base}page/{n}/"
+
+
+def story_card(slug: str, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
+    """A story as other pages list it: made once per build and link base, shared (read-only).
+
+    The reads it made are replayed into every page that lists the story, so skipping
+    unchanged pages stays exact.
+    """
+    return remember(
+        site, "story_card", (slug, link("x")), lambda s: story_view(s.story(slug), s, link)
+    )
 
 
 def story_view(
@@ -207,7 +243,7 @@ def _lead(story: Story) -> dict[str, bool]:
 
 
 def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
-    """A term as a link; made once per build and link base (a copy: callers may add keys)."""
+    """A term as a link; made once per build and link base, shared (callers copy to add keys)."""
     memo = build_memo(site, "term_link")
     key = (term.taxonomy, term.slug, link("x"))
     view = memo.get(key)
@@ -218,7 +254,7 @@ def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, 
             "url": link(term_url(site.config, term.taxonomy, term.slug)),
             "count": len(term.stories),
         }
-    return dict(view)
+    return view
 
 
 def _taxonomy_view(site: Site, name: str, link: Callable[[str], str]) -> dict[str, Any]:
@@ -235,7 +271,7 @@ def _taxonomy_view(site: Site, name: str, link: Callable[[str], str]) -> dict[st
 
 def _terms_view(site: Site, page: Page, link: Callable[[str], str]) -> list[dict[str, Any]]:
     """The terms of a taxonomy overview, by name (with A-Z letters) or by story count."""
-    terms = [_term_link(t, site, link) for t in site.taxonomies[page.taxonomy or ""].terms]
+    terms = [dict(_term_link(t, site, link)) for t in site.taxonomies[page.taxonomy or ""].terms]
     for term in terms:
         term["letter"] = _letter(term["slug"])
     if page.order == "count":
@@ -249,7 +285,7 @@ def _letter(slug: str) -> str:
 
 
 def _term_view(term: Term, site: Site, link: Callable[[str], str], md: MarkdownCache) -> dict:
-    view = _term_link(term, site, link)
+    view = dict(_term_link(term, site, link))
     view.update(
         {
             "aliases": list(term.aliases),

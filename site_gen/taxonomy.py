@@ -55,18 +55,19 @@ def build_taxonomy(
     groups: dict[str, _Group] = {}
     mentions: dict[str, list[str]] = {}
     order = 0
-    keys: dict[str, tuple[str, str]] = {}  # spelling -> (normalised, slug): names repeat a lot
+    seen: dict[str, tuple[str, str, TermFile | None] | None] = {}  # names repeat a lot
     for story in stories:
         named = mentions.setdefault(story.slug, [])
         for spelling in story.terms.get(config.name, ()):
-            if spelling not in keys:
-                keys[spelling] = (normalize(spelling), slugify(spelling))
-            key, spelling_slug = keys[spelling]
-            if not key:
+            if spelling not in seen:
+                seen[spelling] = _identity(spelling, aliases, by_slug)
+            found = seen[spelling]
+            if found is None:
                 continue
-            file = aliases.get(key) or by_slug.get(spelling_slug)
-            identity = f"file:{file.slug}" if file else key
-            group = groups.setdefault(identity, _Group(key, file=file))
+            identity, key, file = found
+            group = groups.get(identity)
+            if group is None:
+                group = groups[identity] = _Group(key, file=file)
             group.add(spelling, story.slug, order)
             named.append(identity)
             order += 1
@@ -77,6 +78,17 @@ def build_taxonomy(
         for story, identities in mentions.items()
     }
     return Taxonomy(config, tuple(sorted(terms, key=lambda t: t.slug))), story_terms
+
+
+def _identity(
+    spelling: str, aliases: dict[str, TermFile], by_slug: dict[str, TermFile]
+) -> tuple[str, str, TermFile | None] | None:
+    """(identity, normalised name, term file) of a spelling; None for an empty name."""
+    key = normalize(spelling)
+    if not key:
+        return None
+    file = aliases.get(key) or by_slug.get(slugify(spelling))
+    return (f"file:{file.slug}" if file else key), key, file
 
 
 def _alias_index(files: Sequence[TermFile], warnings: list[str]) -> dict[str, TermFile]:

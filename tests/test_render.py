@@ -126,3 +126,29 @@ class TestTemplates:
         errors = getattr(info.value, "errors", [info.value])
         assert len(errors) == 1  # one broken template, reported once for all its pages
         assert errors[0].path.name == "story.html" and errors[0].line == 2
+
+
+class TestOnce:
+    def test_calls_a_macro_once_per_same_arguments(self):
+        from site_gen.render import once
+
+        calls = []
+
+        def macro(story, level=2):
+            calls.append((story["slug"], level))
+            return f"{story['slug']}:{level}"
+
+        memo: dict = {}
+        card, other = {"slug": "a"}, {"slug": "a"}  # equal, but not the same view
+        assert once(memo, macro, card, 3) == "a:3"
+        assert once(memo, macro, card, 3) == "a:3"
+        assert once(memo, macro, card, level=2) == "a:2"
+        assert once(memo, macro, other, 3) == "a:3"
+        assert calls == [("a", 3), ("a", 2), ("a", 3)]
+
+    def test_keeps_arguments_alive_so_ids_are_not_reused(self):
+        from site_gen.render import once
+
+        memo: dict = {}
+        for n in range(50):
+            assert once(memo, lambda d: d["n"], {"n": n}) == n

@@ -74,7 +74,7 @@ class Entities:
     locations: tuple[Entity, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One occurrence of a name in the text, with what its context says about it."""
 
@@ -464,9 +464,13 @@ def _known_as(mentions: list[Mention]) -> None:
 
 def _list_locatives(mentions: list[Mention], sentence: list[Token]) -> None:
     """`in Orvieto and Spoleto`: every name in a list after `in` is in place context."""
+    if len(mentions) < 2:
+        return
     for a, b in zip(mentions, mentions[1:], strict=False):
-        placeish = not a.with_article and not _org_words(a.words) and not _person_like(b.words)
-        if a.locative and not b.locative and placeish and _listed_together(a, b, sentence):
+        if not a.locative or b.locative or a.with_article:
+            continue
+        placeish = not _org_words(a.words) and not _person_like(b.words)
+        if placeish and _listed_together(a, b, sentence):
             b.locative = not b.possessive
             b.agent = False
     if not any(m.followed_by_place_noun for m in mentions[1:]):

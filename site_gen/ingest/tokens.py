@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 from typing import NamedTuple
 
@@ -11,6 +13,8 @@ from site_gen.ingest.lexicon import ABBREVIATIONS, ORG_SUFFIXES
 _TOKEN = re.compile(r"\w[\w'\u2019]*(?:(?:[-.&](?=\w)|/(?=\d))[\w'\u2019]*)*\.?|[^\w\s]")
 """A word (`U.S.-led`, `1/2`, `d'Ivoire`, with a trailing full stop) or one mark; runs of word
 characters are matched in one step, the joiners `-.&/` only before another word character."""
+_SPACED_TOKEN = re.compile(rf"\s*+(?:{_TOKEN.pattern})")
+"""A token with the white space before it: the lengths of these give every token's place."""
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$|^\d+-\d+(?:st|nd|rd|th)?$")
 _PARTICLES = frozenset(
     [
@@ -122,34 +126,63 @@ class Token(NamedTuple):
 
 def tokenize(text: str) -> list[list[Token]]:
     """Split a paragraph into sentences of tokens."""
+    spaced = _SPACED_TOKEN.findall(text)
+    words = list(map(str.lstrip, spaced))
+    ends = list(itertools.accumulate(map(len, spaced)))
+    starts = list(map(operator.sub, ends, map(len, words)))
+    fields = zip(words, starts, ends, itertools.repeat(False), strict=False)
+    plain = list(map(_new, itertools.repeat(Token), fields))
     sentences: list[list[Token]] = []
     current: list[Token] = []
-    initial = True
-    new = tuple.__new__  # builds a Token without the Python-level NamedTuple constructor
-    append = current.append
-    for match in _TOKEN.finditer(text):
-        word = match[0]
-        last = word[-1]
-        if last.isalnum() and (last != "s" or len(word) < 3 or word[-2] not in "'\u2019"):
-            append(new(Token, (word, *match.span(), initial)))
-            initial = False
-            continue  # the common case: a plain word, no trailing mark to split off
-        pieces = _pieces(word, *match.span())
-        for word, start, end in pieces:
+    initial, done = True, 0
+    for i in itertools.compress(itertools.count(), map(_MARKED.__getitem__, words)):
+        initial = _extend(current, plain[done:i], initial)
+        done = i + 1
+        for word, start, end in _pieces(words[i], starts[i], ends[i]):
             if word[0].isalnum():
-                append(new(Token, (word, start, end, initial)))
+                current.append(_new(Token, (word, start, end, initial)))
                 initial = False
                 continue
-            append(new(Token, (word, start, end, False)))
+            current.append(_new(Token, (word, start, end, False)))
             if word in _SENTENCE_END:
                 sentences.append(current)
                 current, initial = [], True
-                append = current.append
-            elif word in _OPEN_QUOTES or word in ":;":
+            elif word in _OPENS:
                 initial = True
+    _extend(current, plain[done:], initial)
     if current:
         sentences.append(current)
     return sentences
+
+
+_new = tuple.__new__  # builds a Token without the Python-level NamedTuple constructor
+_OPENS = _OPEN_QUOTES | frozenset(":;")
+
+
+def _extend(current: list[Token], run: list[Token], initial: bool) -> bool:
+    """Add plain words to the sentence, the first opening it if `initial`; the new `initial`."""
+    if not run:
+        return initial
+    if initial:
+        text, start, end, _ = run[0]
+        run[0] = _new(Token, (text, start, end, True))
+    current += run
+    return False
+
+
+class _Marked(dict[str, bool]):
+    """Whether a matched token is or ends in a mark (`.`, `'s`, `,`), remembered by token."""
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= 1 << 16:
+            self.clear()
+        last = word[-1]
+        plain = last.isalnum() and (last != "s" or len(word) < 3 or word[-2] not in "'\u2019")
+        self[word] = not plain
+        return not plain
+
+
+_MARKED = _Marked()
 
 
 def _pieces(word: str, start: int, end: int) -> tuple[tuple[str, int, int], ...]:

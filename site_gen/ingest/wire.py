@@ -238,7 +238,7 @@ def parse_wire(text: str, *, source: str, sha256: str = "", encoding: str = "utf
         place, agency, dated, lead_offset = _dateline(body[0])
         date = date or dated
         region = _dateline_region(body[0][:lead_offset]) if place else None
-    paragraphs = tuple(" ".join(_clean(line) for line in b.split("\n")) for b in body)
+    paragraphs = tuple(b.replace("\n", " ") for b in body)  # lines of blocks are clean
     return WireStory(
         source=source,
         sha256=sha256,

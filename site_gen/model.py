@@ -174,3 +174,16 @@ class Site:
 def _unwrap(text: str) -> str:
     """``(Reporting by X)`` -> ``Reporting by X``."""
     return text[1:-1].strip() if text.startswith("(") and text.endswith(")") else text
+
+
+class View(dict):
+    """A dict whose keys templates read as attributes (``story.title``) without a failed
+    attribute lookup first: the same meaning as Jinja's ``getattr``-then-item, faster."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None

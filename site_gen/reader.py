@@ -14,7 +14,7 @@ from typing import Any
 from site_gen.assemble import term_url
 from site_gen.jsonld import news_article_json
 from site_gen.mapsvg import OUTLINE, map_svg, markers
-from site_gen.model import Page, Site, Story, Term
+from site_gen.model import Page, Site, Story, Term, View
 from site_gen.related import co_occurring, most_active, recent_stories, related_stories
 from site_gen.search import INDEX
 from site_gen.timeline import Timeline, build_timeline
@@ -43,12 +43,12 @@ def reader_context(page: Page, site: Site, link: Link, story_view: StoryView) ->
 
 def term_link(term: Term, site: Site, link: Link, count: int | None = None) -> dict[str, Any]:
     """A term as a link: name, url, and a story count (its own, or the one given)."""
-    return {
-        "name": term.name,
-        "slug": term.slug,
-        "url": link(term_url(site.config, term.taxonomy, term.slug)),
-        "count": len(term.stories) if count is None else count,
-    }
+    return View(
+        name=term.name,
+        slug=term.slug,
+        url=link(term_url(site.config, term.taxonomy, term.slug)),
+        count=len(term.stories) if count is None else count,
+    )
 
 
 def _home(page: Page, site: Site, link: Link, story_view: StoryView) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def _days(stories: list[Story], site: Site, link: Link, story_view: StoryView) -
     for story in stories:
         day = story.date.date() if story.date else None
         if not days or days[-1]["day"] != day:
-            days.append({"day": day, "label": _day_heading(day), "stories": []})
+            days.append(View(day=day, label=_day_heading(day), stories=[]))
         days[-1]["stories"].append(story_view(story.slug, site, link))
     for group in days:
         group["datetime"] = group.pop("day").isoformat() if group["day"] else None
@@ -95,14 +95,14 @@ def _timeline(stories: tuple[Story, ...] | list[Story], label: str) -> dict[str,
     chart: Timeline | None = build_timeline((s.date for s in stories), label)
     if chart is None:
         return None
-    return {
-        "svg": chart.svg,
-        "summary": chart.summary,
-        "unit": chart.unit,
-        "total": chart.total,
-        "first": chart.bins[0].label,
-        "last": chart.bins[-1].label,
-    }
+    return View(
+        svg=chart.svg,
+        summary=chart.summary,
+        unit=chart.unit,
+        total=chart.total,
+        first=chart.bins[0].label,
+        last=chart.bins[-1].label,
+    )
 
 
 def _story(page: Page, site: Site, link: Link, story_view: StoryView) -> dict[str, Any]:

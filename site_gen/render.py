@@ -20,7 +20,7 @@ from site_gen.assemble import story_url, term_url
 from site_gen.deps import build_memo, remember
 from site_gen.errors import SiteGenError, SourceError
 from site_gen.markup import MarkdownCache
-from site_gen.model import Page, Site, Story, Term
+from site_gen.model import Page, Site, Story, Term, View
 from site_gen.reader import reader_context
 from site_gen.urls import absolute_url, relative_url
 
@@ -112,11 +112,11 @@ def page_context(page: Page, site: Site, md: MarkdownCache) -> dict[str, Any]:
         context["term"] = _term_view(term, site, link, md)
     if page.kind == "page":
         standalone = next(p for p in site.standalone if p.slug == page.standalone)
-        context["content"] = {
-            "title": standalone.title,
-            "body": Markup(md.render(standalone.body)),
-            "extra": dict(standalone.extra),
-        }
+        context["content"] = View(
+            title=standalone.title,
+            body=Markup(md.render(standalone.body)),
+            extra=dict(standalone.extra),
+        )
     context.update(reader_context(page, site, link, story_card))
     return context
 
@@ -153,34 +153,34 @@ def _linker(page: Page, site: Site) -> Callable[[str], str]:
 
 def _site_view(site: Site, link: Callable[[str], str]) -> dict[str, Any]:
     config = site.config
-    return {
-        "title": config.title,
-        "description": config.description,
-        "language": config.language,
-        "base_url": config.absolute_base,
-        "home_url": link(""),
-        "feed_url": link("atom.xml"),
-        "taxonomies": [
-            {"name": t.name, "title": t.title, "url": link(f"{t.path}/")} for t in config.taxonomies
+    return View(
+        title=config.title,
+        description=config.description,
+        language=config.language,
+        base_url=config.absolute_base,
+        home_url=link(""),
+        feed_url=link("atom.xml"),
+        taxonomies=[
+            View(name=t.name, title=t.title, url=link(f"{t.path}/")) for t in config.taxonomies
         ],
-        "pages": [{"title": p.title, "url": link(f"{p.slug}/")} for p in site.standalone],
-        "extra": dict(config.extra),
-    }
+        pages=[View(title=p.title, url=link(f"{p.slug}/")) for p in site.standalone],
+        extra=dict(config.extra),
+    )
 
 
 def _page_view(page: Page, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
     base = page.url.split("page/")[0] if page.number > 1 else page.url
-    return {
-        "kind": page.kind,
-        "url": page.url,
-        "title": page.title,
-        "canonical": absolute_url(page.url, site.config.absolute_base),
-        "number": page.number,
-        "count": page.count,
-        "prev_url": link(_page_n(base, page.number - 1)) if page.number > 1 else None,
-        "next_url": link(_page_n(base, page.number + 1)) if page.number < page.count else None,
-        "order": page.order,
-    }
+    return View(
+        kind=page.kind,
+        url=page.url,
+        title=page.title,
+        canonical=absolute_url(page.url, site.config.absolute_base),
+        number=page.number,
+        count=page.count,
+        prev_url=link(_page_n(base, page.number - 1)) if page.number > 1 else None,
+        next_url=link(_page_n(base, page.number + 1)) if page.number < page.count else None,
+        order=page.order,
+    )
 
 
 def _page_n(base: str, n: int) -> str:
@@ -209,23 +209,23 @@ def story_view(
         ]
         for name in site.taxonomies
     }
-    return {
-        "title": story.title,
-        "slug": story.slug,
-        "url": link(story_url(story.slug)),
-        "date": story.date,
-        "has_time": story.has_time,
-        "summary": story.summary,
-        "byline": list(story.byline),
-        "dateline": {"place": story.dateline.place, "agency": story.dateline.agency},
-        "caption": story.caption,
-        "source": story.source,
-        "terms": terms,
-        "body": Markup(md.render(story.body)) if md else None,
-        "credits": list(story.credit_lines),
-        "lead": _lead(story),
-        "extra": dict(story.extra),
-    }
+    return View(
+        title=story.title,
+        slug=story.slug,
+        url=link(story_url(story.slug)),
+        date=story.date,
+        has_time=story.has_time,
+        summary=story.summary,
+        byline=list(story.byline),
+        dateline=View(place=story.dateline.place, agency=story.dateline.agency),
+        caption=story.caption,
+        source=story.source,
+        terms=terms,
+        body=Markup(md.render(story.body)) if md else None,
+        credits=list(story.credit_lines),
+        lead=_lead(story),
+        extra=dict(story.extra),
+    )
 
 
 def _lead(story: Story) -> dict[str, bool]:
@@ -236,10 +236,10 @@ def _lead(story: Story) -> dict[str, bool]:
     """
     first = story.body.lstrip().split("\n\n", 1)[0].replace("\\", "")
     place = (story.dateline.place or "").upper()
-    return {
-        "has_dateline": bool(place) and first.upper().startswith(place),
-        "has_summary": bool(story.summary) and story.summary[:120] in " ".join(first.split()),
-    }
+    return View(
+        has_dateline=bool(place) and first.upper().startswith(place),
+        has_summary=bool(story.summary) and story.summary[:120] in " ".join(first.split()),
+    )
 
 
 def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
@@ -248,30 +248,30 @@ def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, 
     key = (term.taxonomy, term.slug, link("x"))
     view = memo.get(key)
     if view is None:
-        view = memo[key] = {
-            "name": term.name,
-            "slug": term.slug,
-            "url": link(term_url(site.config, term.taxonomy, term.slug)),
-            "count": len(term.stories),
-        }
+        view = memo[key] = View(
+            name=term.name,
+            slug=term.slug,
+            url=link(term_url(site.config, term.taxonomy, term.slug)),
+            count=len(term.stories),
+        )
     return view
 
 
 def _taxonomy_view(site: Site, name: str, link: Callable[[str], str]) -> dict[str, Any]:
     tax = site.config.taxonomy(name)
-    return {
-        "name": tax.name,
-        "title": tax.title,
-        "singular": tax.singular,
-        "url": link(f"{tax.path}/"),
-        "by_count_url": link(f"{tax.path}/by-count/"),
-        "count": len(site.taxonomies[name].terms),
-    }
+    return View(
+        name=tax.name,
+        title=tax.title,
+        singular=tax.singular,
+        url=link(f"{tax.path}/"),
+        by_count_url=link(f"{tax.path}/by-count/"),
+        count=len(site.taxonomies[name].terms),
+    )
 
 
 def _terms_view(site: Site, page: Page, link: Callable[[str], str]) -> list[dict[str, Any]]:
     """The terms of a taxonomy overview, by name (with A-Z letters) or by story count."""
-    terms = [dict(_term_link(t, site, link)) for t in site.taxonomies[page.taxonomy or ""].terms]
+    terms = [View(_term_link(t, site, link)) for t in site.taxonomies[page.taxonomy or ""].terms]
     for term in terms:
         term["letter"] = _letter(term["slug"])
     if page.order == "count":
@@ -285,7 +285,7 @@ def _letter(slug: str) -> str:
 
 
 def _term_view(term: Term, site: Site, link: Callable[[str], str], md: MarkdownCache) -> dict:
-    view = dict(_term_link(term, site, link))
+    view = View(_term_link(term, site, link))
     view.update(
         {
             "aliases": list(term.aliases),

@@ -443,8 +443,9 @@ def _sentence_mentions(
         if found and found[-1].category == "skip":
             skipped_end = end
         _acronym_after(texts, end, out)
-    _known_as(out)
-    _list_agents(out, sentence)
+    if len(out) > 1:
+        _known_as(out)
+        _list_agents(out, sentence)
     _adjectival(texts, gazetteer, out)
     _possessive_orgs(sentence, texts, paragraph, gazetteer, out)
     _lower_bodies(sentence, texts, paragraph, gazetteer, out)
@@ -600,6 +601,7 @@ def _appositive_acronym(texts: list[str], end: int) -> str:
     return acr if closed and acr.isupper() and _acronym_like(acr) else ""
 
 
+_ARTICLES = frozenset(("the", "The"))
 _BODY_HEADS = lx.words(
     "ministry office agency department directorate commission service secretariat bureau"
 )
@@ -630,10 +632,8 @@ def _lower_bodies(
                 m.text = m.full = text[sentence[m.first].start : sentence[end - 1].end]
                 m.words = m.text.split()
                 m.last = end
-    if "the" not in texts and "The" not in texts:
-        return
-    last = len(sentence) - 2
-    for i in [k + 1 for k, w in enumerate(texts) if w in ("the", "The") and k + 1 < last]:
+    heads = texts[: max(len(texts) - 3, 0)]  # `the` with two words after it
+    for i in itertools.compress(itertools.count(1), map(_ARTICLES.__contains__, heads)):
         if not texts[i + 1][:1].islower():
             continue  # `the French foreign ministry`, not `a French relief agency`
         tok = sentence[i]
@@ -1316,7 +1316,9 @@ def _resolve(
         actors.append(_entity(group, kind))
     locations: list[Entity] = [_place_entity(g) for g in places.values()]
     settings = [
-        _place_entity(g) for g in places.values() if not all(_destination(m) for m in g.mentions)
+        e
+        for e, g in zip(locations, places.values(), strict=True)
+        if not all(_destination(m) for m in g.mentions)
     ]
     actors.extend(_states(states, people, story, gazetteer, locations, settings))
     _dateline_location(story, gazetteer, locations)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -117,7 +118,7 @@ class Gazetteer:
         """
         lines = table.splitlines()
         mark = lines.index(_INDEX_MARK) if _INDEX_MARK in lines else len(lines)
-        keys = dict(line.split("\t", 1) for line in lines[mark + 1 :])
+        keys = dict(map(str.split, lines[mark + 1 :], itertools.repeat("\t"), itertools.repeat(1)))
         del lines[mark:]
         del lines[0]
         return cls(lines, keys, _word_set(common_words), _demonym_map(demonyms))

@@ -11,6 +11,8 @@ from importlib import resources
 
 import yaml
 
+from site_gen.frontmatter import LOADER
+
 MIN_TAGS = 2
 MAX_TAGS = 5
 USUAL_TAGS = 3
@@ -86,7 +88,7 @@ def _follows(words: list[str], i: int, rest: tuple[str, ...]) -> bool:
 @functools.cache
 def _default_rules() -> TopicRules:
     text = resources.files("site_gen.data").joinpath("topics.yaml").read_text(encoding="utf-8")
-    return TopicRules.from_mapping(yaml.safe_load(text) or {})
+    return TopicRules.from_mapping(yaml.load(text, Loader=LOADER) or {})
 
 
 def choose_tags(

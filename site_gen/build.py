@@ -371,8 +371,6 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
     md = MarkdownCache(job.markdown if job.markdown is not None else {})
     results: list[Result] = []
     failed: list[Unit] = []
-    keys: dict[str, str] = {}  # one string object per key: results share them
-    intern = lambda key: keys.setdefault(key, key)  # noqa: E731
     for unit in units:
         output, kind, arg = unit
         deps: set[str] = set()
@@ -392,7 +390,7 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
         staged = known != sha
         if staged:
             job.staging.put(output, data)
-        results.append((output, sha, len(data), tuple(map(intern, deps)), staged))
+        results.append((output, sha, len(data), tuple(deps), staged))
     new = dict(job.markdown.new) if job.markdown is not None else {}
     return results, failed, new, md.used
 

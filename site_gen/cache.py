@@ -25,7 +25,7 @@ import tempfile
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,16 +70,13 @@ class BuildState:
         self.saved = None
         self.keys, self.key_ids = [], {}
 
-    def key_array(self, keys: Iterable[str]) -> array:
+    def key_array(self, keys: Sequence[str]) -> array:
         """The ids of these model keys (new keys get new ids)."""
-        ids = array("I")
-        for key in keys:
-            n = self.key_ids.get(key)
-            if n is None:
-                n = self.key_ids[key] = len(self.keys)
-                self.keys.append(key)
-            ids.append(n)
-        return ids
+        known = self.key_ids
+        for key in sorted(set(keys).difference(known)):
+            known[key] = len(self.keys)
+            self.keys.append(key)
+        return array("I", map(known.__getitem__, keys))
 
     def parse_memo(self, salt: str) -> Callable[[Path, Callable[[Path], Any]], Any]:
         """A ``load_content`` memo: reuse a parsed object while its file's stamp holds.

@@ -11,6 +11,7 @@ reads make pages rebuild more often, never go stale.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -25,18 +26,22 @@ PAGES = "pages"  # every page of the site
 STANDALONE = "standalone"  # the standalone pages
 
 
+@functools.cache  # one string object per key: outputs share them
 def story_key(slug: str) -> str:
     return f"s/{slug}"
 
 
+@functools.cache  # one string object per key: outputs share them
 def story_terms_key(slug: str) -> str:
     return f"k/{slug}"
 
 
+@functools.cache  # one string object per key: outputs share them
 def term_key(taxonomy: str, slug: str) -> str:
     return f"t/{taxonomy}/{slug}"
 
 
+@functools.cache  # one string object per key: outputs share them
 def taxonomy_key(name: str) -> str:
     return f"x/{name}"
 

@@ -25,9 +25,10 @@ ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "*": {"id", "title", "lang", "dir"}}
 _SYNTAX_CHAR = re.compile(
     r"[\\`*_\[\]<>&{}|~\x00-\x09\x0b-\x1f\x7f-\xa0\u2028\u2029\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]"
 )
-# Line starts that open a block (heading, quote, list, rule, definition, setext underline,
-# indented code) and lines with edge whitespace, which can mean a line break or code.
-_SYNTAX_LINE = re.compile(r"^(?:[#>:=+-]|\d+[.)]|[^\S\n])|[^\S\n]$", re.MULTILINE)
+# Line starts that open a block: heading, quote, list, rule, definition, setext underline,
+# indented code (lines with edge whitespace, which can also mean a line break, are refused
+# as well).
+_BLOCK_START = re.compile(r"[#>:=+-]|\d+[.)]")
 
 
 def markdown_to_html(text: str) -> str:
@@ -43,10 +44,14 @@ def full_markdown_to_html(text: str) -> str:
 
 def plain_paragraphs(text: str) -> str | None:
     """The HTML of text made only of plain paragraphs, or None when it may hold syntax."""
-    if _SYNTAX_CHAR.search(text) or _SYNTAX_LINE.search(text.strip("\n")):
+    if _SYNTAX_CHAR.search(text) or not all(map(_plain_line, text.split("\n"))):
         return None
     blocks = [b for b in text.strip("\n").split("\n\n") if b]
     return "\n".join(f"<p>{b.strip(chr(10))}</p>" for b in blocks)
+
+
+def _plain_line(line: str) -> bool:
+    return not line or (line == line.strip() and not _BLOCK_START.match(line))
 
 
 @functools.cache

@@ -212,25 +212,25 @@ def _spans(
             continue
         j = i + 1
         while j < n:
-            tok = sentence[j]
+            word = texts[j]
             if caps[j]:
-                if sentence[j - 1].text.endswith(".") and tok.text in _SENTENCE_STARTERS:
+                if texts[j - 1].endswith(".") and word in _SENTENCE_STARTERS:
                     break  # `Regt. The`: the abbreviation ended the sentence
                 j += 1
                 continue
-            if j + 1 < n and caps[j + 1] and _connector(sentence, i, j):
+            if j + 1 < n and caps[j + 1] and _connector(texts, caps, i, j):
                 j += 2
                 continue
             if (
-                tok.text == "of"
+                word == "of"
                 and j + 2 < n
-                and sentence[j + 1].text == "the"
+                and texts[j + 1] == "the"
                 and caps[j + 2]
-                and _connector(sentence, i, j)
+                and _connector(texts, caps, i, j)
             ):
                 j += 3
                 continue
-            if tok.text[:1].isdigit() and sentence[j - 1].text in _NUMBERED:
+            if word[:1].isdigit() and texts[j - 1] in _NUMBERED:
                 j += 1  # `Patrol Squadron 7`, `Task Force 88/3`, `Tower 22`
             break
         spans.append((i, j))
@@ -261,7 +261,7 @@ _CAP_STATES = _CapStates()
 
 
 def _caps(texts: list[str]) -> list[bool]:
-    """For each word, whether it can be part of a name (`_cap_word` of every index)."""
+    """For each word, whether it can be part of a name (`_cap_pair` with the word after it)."""
     states = list(map(_CAP_STATES.__getitem__, texts))
     caps = list(map(operator.eq, states, itertools.repeat(_ALWAYS)))
     if _BY_NEXT in states:  # `May` in `May 5`, `26th` in `26th Brigade`
@@ -350,10 +350,6 @@ def _starts_name(
     return word not in lx.COMMON_WORDS and word not in lower_words
 
 
-def _cap_word(sentence: list[Token], i: int) -> bool:
-    return _cap_pair(sentence[i].text, sentence[i + 1].text if i + 1 < len(sentence) else "")
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _cap_pair(word: str, nxt: str) -> bool:
     """Whether `word` (followed by `nxt`) can be part of a name."""
@@ -364,10 +360,10 @@ def _cap_pair(word: str, nxt: str) -> bool:
     return False
 
 
-def _connector(sentence: list[Token], start: int, j: int) -> bool:
+def _connector(texts: list[str], caps: list[bool], start: int, j: int) -> bool:
     """Whether the lower-case word at `j` continues the name begun at `start`."""
-    word = sentence[j].text
-    left = [t.text for t in sentence[start:j]]
+    word = texts[j]
+    left = texts[start:j]
     if joins(word):
         return True
     if word in ("of", "for"):
@@ -380,9 +376,9 @@ def _connector(sentence: list[Token], start: int, j: int) -> bool:
         if word == "'s" and left[-1] not in lx.JOINING_POSSESSORS:
             return False
         k = j + 1
-        while k < len(sentence) and _cap_word(sentence, k):
+        while k < len(texts) and caps[k]:
             k += 1
-        return ends_in_org([t.text for t in sentence[j + 1 : k]])
+        return ends_in_org(texts[j + 1 : k])
     return word == "&"
 
 
@@ -419,7 +415,7 @@ def _sentence_mentions(
 ) -> list[Mention]:
     spans = []
     for start, end in _spans(sentence, texts, paragraph, words.lower):
-        found = _span_mentions(sentence, paragraph, start, end)
+        found = _span_mentions(sentence, texts, paragraph, start, end)
         for mention in found:
             _context(mention, texts, start, end)
             word = texts[start]
@@ -649,9 +645,11 @@ def _lower_bodies(
             out.append(Mention(phrase, phrase, phrase.split(), category="org", kind="organization"))
 
 
-def _span_mentions(sentence: list[Token], text: str, start: int, end: int) -> list[Mention]:
+def _span_mentions(
+    sentence: list[Token], texts: list[str], text: str, start: int, end: int
+) -> list[Mention]:
     """Mentions in one span: titles stripped, an affiliation before a rank split off."""
-    words = [t.text for t in sentence[start:end]]
+    words = texts[start:end]
     if "of" in words:
         cut = words.index("of")
         if all(_is_title(w) for w in words[:cut]):
@@ -660,7 +658,7 @@ def _span_mentions(sentence: list[Token], text: str, start: int, end: int) -> li
             if words[k : k + 1] == ["the"]:
                 k += 1
             if k < len(words) and rest and not all(_is_title(w) for w in words[k:]):
-                return _span_mentions(sentence, text, start + k, end)
+                return _span_mentions(sentence, texts, text, start + k, end)
             return []
     while (
         len(words) > 1 and words[-1] in lx.TRAILING_TITLES and not all(_is_title(w) for w in words)
@@ -717,6 +715,7 @@ def _strip_title(words: list[str]) -> tuple[list[str], list[str]]:
     return words[: last + 1], name
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_title(word: str) -> bool:
     bare = word.rstrip(".")
     if bare in lx.TITLES:
@@ -743,27 +742,27 @@ def _context(mention: Mention, texts: list[str], start: int, end: int) -> None:
     first, last = (mention.first, mention.last) if mention.last else (start, end)
     before = tuple(texts[max(0, first - 4) : first])
     after = texts[last : last + 4]
-    mention.prev = before[-1].lower() if before else ""
+    mention.prev = prev = before[-1].lower() if before else ""
     mention.prev2 = before[-2].lower() if len(before) > 1 else ""
-    mention.next = after[0] if after else ""
-    mention.next2 = after[1] if len(after) > 1 else ""
-    mention.with_article = mention.prev in ("the", "a", "an")
-    mention.possessive = mention.next == "'s"
-    mention.locative = _is_locative(before) and not mention.possessive
-    follow = after[1:] if mention.possessive else after
-    mention.followed_by_place_noun = _place_noun(mention.next) or (
-        mention.next[:1].islower() and _place_noun(mention.next2)
+    mention.next = nxt = after[0] if after else ""
+    mention.next2 = nxt2 = after[1] if len(after) > 1 else ""
+    mention.with_article = prev in ("the", "a", "an")
+    mention.possessive = possessive = nxt == "'s"
+    mention.locative = locative = not possessive and _is_locative(before)
+    follow = after[1:] if possessive else after
+    mention.followed_by_place_noun = _place_noun(nxt) or (
+        nxt[:1].islower() and _place_noun(nxt2)
     )  # `the Karzana informal settlement`
-    mention.place_after = mention.possessive and (
+    mention.place_after = possessive and (
         any(w.lower() in lx.PLACE_NOUNS or w.lower() == "seaport" for w in follow[:3])
         or (bool(follow) and follow[0][:1].isupper())
     )
     troops_from = (
-        len(before) >= 2
-        and mention.prev == "from"
+        prev == "from"
+        and len(before) >= 2
         and (before[-2] in lx.FORCE_NOUNS or before[-2].lower() in _DELEGATES)
     )
-    if mention.locative:
+    if locative:
         mention.agent = troops_from  # `forces from Chad`: a troop origin takes part
     else:
         mention.agent = troops_from or _acts(mention, texts, before, follow, last)
@@ -869,6 +868,8 @@ def _is_locative(before: tuple[str, ...]) -> bool:
 
 def _acronym_after(texts: list[str], end: int, out: list[Mention]) -> None:
     """`National Liberation Front (NLF)`: the acronym joins the phrase before it."""
+    if end >= len(texts) or texts[end] not in _ACRONYM_OPENERS:
+        return  # neither `, known as`, `, the ZSB` nor `(NLF)` follows
     words = texts[end : end + 6]
     if out and words[:3] == [",", "known", "as"]:
         acr = words[4] if words[3:4] == ["the"] and len(words) > 4 else words[3:4]
@@ -907,6 +908,9 @@ def _acronym_after(texts: list[str], end: int, out: list[Mention]) -> None:
         out.append(Mention(phrase, phrase, phrase.split(), category="org", kind="organization"))
         out[-1].acronym_of = phrase
         out[-1].acronym = acr
+
+
+_ACRONYM_OPENERS = frozenset((",", "(", "["))
 
 
 def _acronym_like(word: str) -> bool:
@@ -1184,6 +1188,12 @@ def _minor(place: Place) -> bool:
 
 def _org_words(words: list[str]) -> bool:
     """An organisation's name: ends in `Party`, `Forces`..., or `Center for ...`, `USS ...`."""
+    return _org_phrase(tuple(words))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _org_phrase(words: tuple[str, ...]) -> bool:
+    """`_org_words`, remembered by the words."""
     bare = [w.rstrip(".") for w in words]
     if len(bare) >= 2 and (bare[-1] in lx.ORG_SUFFIXES or bare[0] in lx.ORG_PREFIXES):
         return True
@@ -1247,8 +1257,12 @@ def _national(words: list[str], gazetteer: PlaceLookup) -> bool:
 
 
 def _person_like(words: list[str]) -> bool:
-    if not 2 <= len(words) <= 5:
-        return False
+    return 2 <= len(words) <= 5 and _person_phrase(tuple(words))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _person_phrase(words: tuple[str, ...]) -> bool:
+    """Whether two to five words can be a person's name (remembered by the words)."""
     for word in words:
         bare = word.rstrip(".")
         if bare in lx.ORG_SUFFIXES or bare in lx.SITE_SUFFIXES or bare in lx.REGION_SUFFIXES:

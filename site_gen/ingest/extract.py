@@ -814,8 +814,10 @@ def _object_of_verb(before: tuple[str, ...]) -> bool:
 
 def _acts_after_apposition(texts: list[str], last: int) -> bool:
     """`Moscow, a staunch ally of ..., denied`: the verb after a description in commas."""
+    if last + 4 > len(texts) or texts[last] != ",":
+        return False
     words = texts[last : last + 16]
-    if len(words) < 4 or words[0] != "," or words[1].lower() not in ("a", "an", "the", "which"):
+    if words[1].lower() not in ("a", "an", "the", "which"):
         return False
     close = next((i for i in range(2, len(words)) if words[i] == ","), None)
     return close is not None and close + 1 < len(words) and words[close + 1] in lx.AGENT_VERBS

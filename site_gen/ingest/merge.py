@@ -30,9 +30,13 @@ class MergeResult:
     conflicts: tuple[str, ...]
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+"""`json.dumps` with these options, made once (it builds an encoder per call)."""
+
+
 def field_hash(value: Any) -> str:
     """A short stable hash of a front matter value (or the body)."""
-    text = json.dumps(_plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(_plain(value))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -223,6 +223,13 @@ def _outputs_file(folder: Path, out_dir: Path) -> Path:
     return folder / f"outputs-{key}.pickle"
 
 
+def forget_outputs(folder: Path, out_dir: Path) -> None:
+    """Delete what the cache records about an output folder (one that is going away)."""
+    records = _outputs_file(folder, out_dir)
+    for path in (records, records.with_suffix(".journal"), records.with_suffix(".snapshot")):
+        path.unlink(missing_ok=True)
+
+
 FLUSH_EVERY = 200  # rendered Markdown kept in memory before it goes to disk
 PARSED_SHARDS = 16
 JOURNAL_RATIO = 4  # rewrite the whole outputs file when the journal reaches 1/4 of it

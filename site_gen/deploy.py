@@ -471,7 +471,8 @@ def run_deploy(
     base_url: str | None = None,
 ) -> int:
     """Build the site with its production URL and publish it to the Pages branch."""
-    from site_gen.build import build_site
+    from site_gen.build import CACHE_DIR, build_site
+    from site_gen.cache import forget_outputs
     from site_gen.config import load_config
 
     config = load_config(root, base_url=base_url)
@@ -486,7 +487,10 @@ def run_deploy(
         print(warning, file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="sitegen-deploy-") as tmp:
         out_dir = Path(tmp) / "site"
-        built = build_site(root, base_url=url, out_dir=out_dir, clean=True)
+        try:
+            built = build_site(root, base_url=url, out_dir=out_dir, clean=True)
+        finally:  # the folder is temporary: keep no records of it
+            forget_outputs(config.root / CACHE_DIR, out_dir.resolve())
         for warning in built.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         result = publish_tree(

@@ -425,6 +425,8 @@ def test_run_deploy_builds_and_publishes(
     assert capsys.readouterr().out.rstrip().endswith("Site: https://example.github.io/site/")
     assert user_state(site) == before
     assert not (site / "public").exists()
+    cache = site / ".sitegen-cache"
+    assert not list(cache.glob("outputs-*")), "records of the temporary folder stay behind"
 
     (site / "content" / "stories" / "b.md").write_text("---\ntitle: Second story\n---\nMore.\n")
     git(site, "add", "-A")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from site_gen.assemble import FEED, story_url, term_url
@@ -18,11 +19,14 @@ def rfc3339(value: dt.datetime) -> str:
 
 
 def render_atom(
-    site: Site, title: str, feed_path: str, page_path: str, stories: Sequence[Story]
+    site: Site, title: str, feed_path: str, page_path: str, stories: Iterable[Story]
 ) -> str:
-    """An Atom 1.0 feed of the dated stories given (newest first, at most ``feed_limit``)."""
+    """An Atom 1.0 feed of the dated stories given (newest first, at most ``feed_limit``).
+
+    ``stories`` is read only as far as the feed needs, so a lazy one looks up no others.
+    """
     base = site.config.absolute_base
-    dated = [s for s in stories if s.date][: site.config.feed_limit]
+    dated = list(itertools.islice((s for s in stories if s.date), site.config.feed_limit))
     updated = max((s.date for s in dated if s.date), default=EPOCH)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -89,7 +93,7 @@ def render_feed(site: Site, term_id: tuple[str, str] | None) -> str:
     term = site.term(*term_id)
     page = term_url(site.config, term.taxonomy, term.slug)
     title = f"{site.config.title}: {term.name}"
-    stories = [site.story(s) for s in term.stories]
+    stories = (site.story(s) for s in term.stories)
     return render_atom(site, title, page + FEED, page, stories)
 
 

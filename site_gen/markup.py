@@ -46,8 +46,8 @@ def plain_paragraphs(text: str) -> str | None:
     """The HTML of text made only of plain paragraphs, or None when it may hold syntax."""
     if _SYNTAX_CHAR.search(text) or not all(map(_plain_line, text.split("\n"))):
         return None
-    blocks = [b for b in text.strip("\n").split("\n\n") if b]
-    return "\n".join(f"<p>{b.strip(chr(10))}</p>" for b in blocks)
+    blocks = (block.strip("\n") for block in text.split("\n\n"))
+    return "\n".join(f"<p>{block}</p>" for block in blocks if block)
 
 
 def _plain_line(line: str) -> bool:

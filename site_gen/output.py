@@ -31,17 +31,21 @@ def safe_join(root: Path, rel: str) -> Path:
     """``root / rel``, refusing any path that would land outside ``root``."""
     path = root.joinpath(*checked_parts(rel))
     if not path.resolve().is_relative_to(root.resolve()):
-        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+        raise _outside(rel)
     return path
+
+
+def _outside(rel: str) -> SiteGenError:
+    return SiteGenError(f"refusing to write outside the output folder: {rel!r}")
 
 
 def checked_parts(rel: str) -> list[str]:
     """The parts of a relative output path; no absolute path, ``..``, ``.`` or empty part."""
     if not rel or rel.startswith(("/", "\\")) or "\\" in rel or "\x00" in rel:
-        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+        raise _outside(rel)
     parts = rel.split("/")
     if any(p in ("", ".", "..") for p in parts):
-        raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+        raise _outside(rel)
     return parts
 
 
@@ -62,7 +66,7 @@ class _InsideFolders:
             with contextlib.suppress(FileExistsError):
                 os.mkdir(folder)
             if os.path.islink(folder) or not os.path.isdir(folder):
-                raise SiteGenError(f"refusing to write outside the output folder: {rel!r}")
+                raise _outside(rel)
             self.known.add(folder)
         return folder
 

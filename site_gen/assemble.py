@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 
 from site_gen.config import SiteConfig
 from site_gen.errors import SiteGenError, SourceError, raise_all
-from site_gen.model import Content, Page, Site, Story, Taxonomy
+from site_gen.model import (
+    Content,
+    Page,
+    Site,
+    SiteOutline,
+    StandalonePage,
+    Story,
+    Taxonomy,
+    TermFile,
+)
 from site_gen.taxonomy import build_taxonomy
 
 ARCHIVE_PER_PAGE = 100
@@ -22,28 +32,70 @@ def assemble_site(
     drafts: bool = False,
     static_files: Iterable[str] = (),
     warnings: list[str] | None = None,
+    previous: SiteOutline | None = None,
+    salt: str = "",
 ) -> Site:
-    """Assemble the site; raise one error listing duplicate slugs or URL collisions."""
+    """Assemble the site; raise one error listing duplicate slugs or URL collisions.
+
+    ``previous`` is the outline of an earlier build: it is reused when its key (the stories'
+    outlines, term files, standalone pages, static names, config and ``salt``) still holds.
+    """
     warnings = warnings if warnings is not None else []
     stories = sort_stories(s for s in content.stories if drafts or not s.draft)
     raise_all(_duplicate_slugs(stories))
-    taxonomies: dict[str, Taxonomy] = {}
-    story_terms: dict[str, dict[str, tuple[str, ...]]] = {s.slug: {} for s in stories}
-    for tax in config.taxonomies:
-        taxonomies[tax.name], per_story = build_taxonomy(tax, stories, content.term_files, warnings)
-        for slug, terms in per_story.items():
-            story_terms[slug][tax.name] = terms
     standalone = tuple(p for p in content.pages if drafts or not p.draft)
-    pages = _pages(config, stories, taxonomies, standalone)
-    _check_collisions(config, pages, taxonomies, standalone, static_files)
+    statics = sorted(static_files)
+    key = _outline_key(config, stories, content.term_files, standalone, statics, salt)
+    if previous is None or previous.key != key:
+        previous = _outline(key, config, stories, content.term_files, standalone, statics)
+    warnings.extend(previous.warnings)
     return Site(
         config=config,
         stories=stories,
-        taxonomies=taxonomies,
-        pages=pages,
+        taxonomies=previous.taxonomies,
+        pages=previous.pages,
         standalone=standalone,
-        story_terms=story_terms,
+        story_terms=previous.story_terms,
+        outline=previous,
     )
+
+
+def _outline_key(
+    config: SiteConfig,
+    stories: Sequence[Story],
+    term_files: Sequence[TermFile],
+    standalone: Sequence[StandalonePage],
+    statics: list[str],
+    salt: str,
+) -> str:
+    """A digest of everything ``_outline`` reads."""
+    parts = [salt, repr(config), *(s.outline for s in stories), "\x00"]
+    parts += [f"{f.path}:{f.digest}" for f in term_files]
+    parts += ["\x00", *(f"{p.path}:{p.digest}" for p in standalone), "\x00", *statics]
+    text = "\x01".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def _outline(
+    key: str,
+    config: SiteConfig,
+    stories: Sequence[Story],
+    term_files: Sequence[TermFile],
+    standalone: Sequence[StandalonePage],
+    statics: list[str],
+) -> SiteOutline:
+    """Taxonomies, pages and each story's terms, from the stories' outline fields alone."""
+    warnings: list[str] = []
+    shapes = tuple(s.outline_only() for s in stories)
+    taxonomies: dict[str, Taxonomy] = {}
+    story_terms: dict[str, dict[str, tuple[str, ...]]] = {s.slug: {} for s in shapes}
+    for tax in config.taxonomies:
+        taxonomies[tax.name], per_story = build_taxonomy(tax, shapes, term_files, warnings)
+        for slug, terms in per_story.items():
+            story_terms[slug][tax.name] = terms
+    pages = _pages(config, shapes, taxonomies, standalone)
+    _check_collisions(config, pages, taxonomies, standalone, statics)
+    return SiteOutline(key, taxonomies, pages, story_terms, tuple(warnings))
 
 
 def sort_stories(stories: Iterable[Story]) -> tuple[Story, ...]:

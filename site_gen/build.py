@@ -56,7 +56,7 @@ from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitema
 from site_gen.markup import MarkdownCache
 from site_gen.model import Site
 from site_gen.output import Staging, matches, remove_files, static_files, unknown_files
-from site_gen.render import make_env, render_page, theme_dir
+from site_gen.render import ThemeEnvironment, make_env, render_page, theme_dir
 from site_gen.search import INDEX, render_search_index
 
 CACHE_DIR = ".sitegen-cache"
@@ -148,11 +148,17 @@ def build_site(
         warnings: list[str] = []
         if not config.base_url:
             warnings.append(f"base_url is not set: absolute URLs use {config.absolute_base}")
-        memo = state.parse_memo(_hash(code, repr(config)))
+        memo = state.parse_memo(_hash(code, repr(config)), stamps)
         content = load_content(config, memo=memo)
         statics = static_files([config.root / "static", theme_dir("static")])
         site = assemble_site(
-            config, content, drafts=drafts, static_files=statics.keys(), warnings=warnings
+            config,
+            content,
+            drafts=drafts,
+            static_files=statics.keys(),
+            warnings=warnings,
+            previous=state.outline,
+            salt=_hash(code, str(drafts)),
         )
         if strict and warnings:
             raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
@@ -167,7 +173,7 @@ def build_site(
             job.staging.discard()
             raise
         removed = remove_files(target, plan.stale)
-        _remember(state, folder, memo, plan, results, stats, used)
+        _remember(state, folder, memo, site, plan, results, stats, used)
         outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
         save_snapshot(
             snapshot_path, Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
@@ -192,6 +198,7 @@ def _remember(
     state: BuildState,
     folder: Path,
     memo: Any,
+    site: Site,
     plan: _Plan,
     results: list[Result],
     stats: dict[str, os.stat_result],
@@ -200,6 +207,7 @@ def _remember(
     """Update the state after a successful build and save what changed of it."""
     old_parsed = state.parsed
     state.parsed = memo.fresh
+    state.outline = site.outline
     _update_state(state, plan, results, stats)
     if state.markdown is not None:
         state.markdown.save(keep=used if len(plan.dirty) == len(plan.units) else None)
@@ -216,7 +224,7 @@ def _remember(
     )
 
 
-def _environment(state: BuildState, root: Path, folder: Path, salt: str) -> jinja2.Environment:
+def _environment(state: BuildState, root: Path, folder: Path, salt: str) -> ThemeEnvironment:
     """The Jinja environment: kept in the state while templates, config and code are the same,
     with compiled templates cached on disk (keyed by each template's source)."""
     if state.env is not None and state.env[0] == salt:
@@ -278,7 +286,7 @@ def output_units(site: Site, statics: dict[str, Path]) -> list[Unit]:
 
 
 def _produce(
-    site: Site, model: Any, env: jinja2.Environment, md: MarkdownCache, kind: str, arg: Any
+    site: Site, model: Any, env: ThemeEnvironment, md: MarkdownCache, kind: str, arg: Any
 ) -> bytes:
     """The bytes of one non-static output, rendered from ``model`` (the Site or a tracked view)."""
     if kind == "page":
@@ -324,10 +332,13 @@ class _Plan:
         previous: dict[str, bytes] = {}
         kept: dict[str, OutputRecord] = {}
         base = str(target)
+        check = not state.private_output  # else only this state's builds changed the files
         for unit in units:
             out = unit[0]
             record = state.outputs.get(out)
-            if record is None or not matches(f"{base}/{out}", record.size, record.mtime_ns):
+            if record is None or (
+                check and not matches(f"{base}/{out}", record.size, record.mtime_ns)
+            ):
                 dirty.append(unit)  # never built, or changed on disk since
                 continue
             previous[out] = record.sha256
@@ -356,7 +367,7 @@ class _Job:
     """What rendering needs; forked worker processes inherit it."""
 
     site: Site
-    env: jinja2.Environment
+    env: ThemeEnvironment
     markdown: MarkdownStore | None
     staging: Staging
     previous: dict[str, bytes]

@@ -9,7 +9,10 @@ disk in ``.sitegen-cache/`` (safe to delete; git-ignored):
 - ``markdown.sqlite``: sha256 of a Markdown source -> its sanitised HTML, looked up lazily;
 - ``outputs-<key>.pickle`` for each output folder: output path -> ``OutputRecord`` (what it
   was rendered from, the digest and stamp of the file written), plus the model digests;
-  ``outputs-<key>.journal`` holds the changes since, until it grows large.
+  ``outputs-<key>.journal`` holds the changes since, until it grows large;
+- ``outline.pickle``: the last build's taxonomies, pages and story terms with their model
+  digests (a ``SiteOutline``), reused while no story's outline fields, term file, standalone
+  page, static file name, config or code changed.
 
 Anything unreadable or from another version is ignored: the build then works from scratch.
 """
@@ -25,7 +28,7 @@ import tempfile
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -64,6 +67,9 @@ class BuildState:
     saved: Saved | None = None  # what the outputs file on disk holds
     parsed_reset: bool = False  # the parse cache was emptied: every shard needs writing
     env: tuple[str, Any] | None = None  # (salt, Jinja environment) kept between builds
+    private_output: bool = False  # only builds with this state write to its output folder
+    outline: Any = None  # the SiteOutline of the last build (reused while its key holds)
+    outline_saved: str = ""  # the key of the outline on disk
 
     def reset_outputs(self) -> None:
         self.digests, self.outputs, self.render_salt = {}, {}, ""
@@ -78,12 +84,17 @@ class BuildState:
             self.keys.append(key)
         return array("I", map(known.__getitem__, keys))
 
-    def parse_memo(self, salt: str) -> Callable[[Path, Callable[[Path], Any]], Any]:
+    def parse_memo(
+        self, salt: str, stamps: Mapping[str, Stamp] | None = None
+    ) -> Callable[[Path, Callable[[Path], Any]], Any]:
         """A ``load_content`` memo: reuse a parsed object while its file's stamp holds.
 
         A file changed less than ``RACY_NS`` before it was last parsed may have changed
         again within the file system's time stamp granularity, so it is parsed again.
+        ``stamps`` are stamps taken earlier in this build (a file changed since then is
+        parsed again next time, as its stamp will differ).
         """
+        stamps = stamps or {}
         if salt != self.parse_salt:
             self.parsed, self.parse_salt = {}, salt
             self.parsed_reset = True
@@ -93,7 +104,7 @@ class BuildState:
 
         def memo(path: Path, parse: Callable[[Path], Any]) -> Any:
             key = str(path)
-            stamp = file_stamp(path)
+            stamp = stamps.get(key) or file_stamp(path)
             cached = self.parsed.get(key)
             if cached is not None and cached[0] == stamp and stamp[3] < cached[2] - RACY_NS:
                 fresh[key] = cached
@@ -232,6 +243,7 @@ def forget_outputs(folder: Path, out_dir: Path) -> None:
 
 FLUSH_EVERY = 200  # rendered Markdown kept in memory before it goes to disk
 PARSED_SHARDS = 16
+OUTLINE_FILE = "outline.pickle"
 JOURNAL_RATIO = 4  # rewrite the whole outputs file when the journal reaches 1/4 of it
 
 
@@ -266,6 +278,10 @@ def load_state(folder: Path, out_dir: Path, markdown_salt: str) -> BuildState:
             base["id"], len(base["outputs"]), base_keys, journal["outputs"], journal["digests"]
         )
     state.markdown = MarkdownStore(folder / "markdown.sqlite", markdown_salt)
+    saved_outline = _load(folder / OUTLINE_FILE)
+    if saved_outline:
+        state.outline = saved_outline["outline"]
+        state.outline_saved = state.outline.key
     return state
 
 
@@ -318,6 +334,9 @@ def save_state(
         for n, entries in shards.items():
             _dump(folder / f"parsed-{n:02d}.pickle", {"parsed": entries, "salt": state.parse_salt})
     _save_outputs(state, _outputs_file(folder, state.out_dir), changed_outputs, changed_digests)
+    if state.outline is not None and state.outline.key != state.outline_saved:
+        _dump(folder / OUTLINE_FILE, {"outline": state.outline})
+        state.outline_saved = state.outline.key
 
 
 def _save_outputs(

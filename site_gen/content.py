@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -169,9 +170,17 @@ def _flatten(errors: list[SiteGenError]) -> list[SiteGenError]:
 
 
 def _md_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+    """The ``*.md`` files in a folder (not hidden ones), sorted; none if it is missing."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [
+                e.name
+                for e in entries
+                if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()
+            ]
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith("."))
+    return [folder / name for name in sorted(names)]
 
 
 def _sha256(data: bytes) -> str:

@@ -161,6 +161,15 @@ def build_memo(site: Site | TrackedSite, name: str) -> dict[Any, Any]:
     return memos.setdefault(name, {})
 
 
+def outline_memo(site: Site | TrackedSite, name: str) -> dict[Any, Any]:
+    """A cache kept (and saved) with the site's outline, for values derived from the outline
+    alone or keyed by what else they read; reading it records nothing."""
+    real = site._site if isinstance(site, TrackedSite) else site
+    if real.outline is None:
+        return build_memo(site, name)
+    return real.outline.memos.setdefault(name, {})
+
+
 def remember(site: Site | TrackedSite, name: str, key: Any, compute: Callable[[Any], T]) -> T:
     """``compute(site)`` once per build for ``key``; later calls replay the reads it made.
 
@@ -191,9 +200,23 @@ def term_digest(term: Term) -> str:
 
 def model_digests(site: Site) -> dict[str, str]:
     """A digest for every key a TrackedSite can record (config and code are digested apart)."""
-    digests: dict[str, str] = {}
+    outline = site.outline
+    shaped = outline.digests if outline is not None else {}
+    if not shaped:  # digested once per outline: a build that reuses it reuses these too
+        shaped.update(_outline_digests(site))
+    digests = dict(shaped)
     for story in site.stories:
         digests[story_key(story.slug)] = f"{story.digest}:{story.path}"
+    digests[STORY_COUNT] = str(len(site.stories))
+    digests[STORIES] = _hash(*(digests[story_key(s.slug)] for s in site.stories))
+    digests[STANDALONE] = _hash(*(f"{p.digest}:{p.path}:{p.slug}" for p in site.standalone))
+    digests[SITE] = _hash(shaped[SITE], digests[STORIES], digests[STANDALONE])
+    return digests
+
+
+def _outline_digests(site: Site) -> dict[str, str]:
+    """Digests of the keys that depend on the site's outline alone; ``SITE`` covers them all."""
+    digests: dict[str, str] = {}
     for slug, terms in site.story_terms.items():
         digests[story_terms_key(slug)] = _hash(repr(tuple(terms.items())))
     for name, tax in site.taxonomies.items():
@@ -202,9 +225,6 @@ def model_digests(site: Site) -> dict[str, str]:
             digest = digests[term_key(name, term.slug)] = term_digest(term)
             parts.append(f"{term.slug}={digest}")
         digests[taxonomy_key(name)] = _hash(*parts)
-    digests[STORY_COUNT] = str(len(site.stories))
-    digests[STORIES] = _hash(*(digests[story_key(s.slug)] for s in site.stories))
-    digests[STANDALONE] = _hash(*(f"{p.digest}:{p.path}:{p.slug}" for p in site.standalone))
     digests[PAGES] = _hash(repr([tuple(p.__dict__.values()) for p in site.pages]))
     digests[SITE] = _hash(*sorted(f"{k}={v}" for k, v in digests.items()))
     return digests

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,33 @@ class Story:
     body: str  # Markdown
     digest: str  # sha256 of the file's bytes
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def outline(self) -> str:
+        """A digest of the fields that shape the rest of the site (see ``outline_only``)."""
+        parts = (str(self.path), self.slug, self.title, self.date, self.draft)
+        terms = tuple((name, tuple(names)) for name, names in self.terms.items())
+        text = repr((parts, terms)).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+    def outline_only(self) -> Story:
+        """This story with only the fields ``outline`` covers: what site assembly may read."""
+        return Story(
+            path=self.path,
+            slug=self.slug,
+            title=self.title,
+            date=self.date,
+            has_time=False,
+            summary="",
+            byline=(),
+            dateline=Dateline(),
+            caption="",
+            terms=self.terms,
+            source="",
+            draft=self.draft,
+            body="",
+            digest="",
+        )
 
     @property
     def credit_lines(self) -> tuple[str, ...]:
@@ -137,6 +166,20 @@ class Page:
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
 
 
+@dataclass(frozen=True, eq=False)
+class SiteOutline:
+    """What assembly derives from the stories' outlines, the term files, the standalone
+    pages, the static file names and the config: reused while ``key`` stays the same."""
+
+    key: str
+    taxonomies: Mapping[str, Taxonomy]
+    pages: tuple[Page, ...]
+    story_terms: Mapping[str, Mapping[str, tuple[str, ...]]]
+    warnings: tuple[str, ...]
+    digests: dict[str, str] = field(default_factory=dict)  # filled once by deps.model_digests
+    memos: dict[str, dict[Any, Any]] = field(default_factory=dict)  # see deps.outline_memo
+
+
 @dataclass(frozen=True)
 class Site:
     """The whole site, assembled: what every page is rendered from."""
@@ -147,6 +190,7 @@ class Site:
     pages: tuple[Page, ...]
     standalone: tuple[StandalonePage, ...]
     story_terms: Mapping[str, Mapping[str, tuple[str, ...]]]  # story slug -> taxonomy -> slugs
+    outline: SiteOutline | None = field(default=None, compare=False, repr=False)
 
     def story(self, slug: str) -> Story:
         return self._stories_by_slug[slug]

@@ -41,10 +41,37 @@ def theme_dir(kind: str) -> Path:
     return installed if installed.is_dir() else Path(__file__).parent.parent / kind
 
 
-def make_env(site_root: Path) -> jinja2.Environment:
+_DICT_NAMES = frozenset(dir(dict))
+
+
+class ThemeEnvironment(jinja2.Environment):
+    """Jinja's environment, reading a ``View``'s keys (``story.title``) with one dict lookup,
+    and remembering which candidate template each kind of page uses."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.chosen: dict[tuple[str, ...], jinja2.Template] = {}
+
+    def choose(self, names: tuple[str, ...]) -> jinja2.Template:
+        """``select_template``, asking the loader about missing candidates only once."""
+        template = self.chosen.get(names)
+        if template is None:
+            template = self.chosen[names] = self.select_template(names)
+        return template
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is View and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+def make_env(site_root: Path) -> ThemeEnvironment:
     """A Jinja environment: site templates first, then the default theme; strict and escaping."""
     loader = jinja2.FileSystemLoader([str(site_root / "templates"), str(theme_dir("templates"))])
-    env = jinja2.Environment(
+    env = ThemeEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -64,10 +91,10 @@ def template_names(page: Page) -> tuple[str, ...]:
     return TEMPLATES[page.kind]
 
 
-def render_page(env: jinja2.Environment, page: Page, site: Site, md: MarkdownCache) -> str:
+def render_page(env: ThemeEnvironment, page: Page, site: Site, md: MarkdownCache) -> str:
     """Render one page to HTML; template errors become ``template:line: message``."""
     try:
-        template = env.select_template(template_names(page))
+        template = env.choose(template_names(page))
         return template.render(page_context(page, site, md))
     except jinja2.TemplateSyntaxError as exc:
         raise SourceError(exc.filename or exc.name or "?", exc.lineno, exc.message or "") from None

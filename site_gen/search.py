@@ -14,10 +14,12 @@ Stories come newest first; terms carry their term-file aliases, so a search for 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from site_gen.assemble import story_url, term_url
-from site_gen.model import Site, Story
+from site_gen.deps import outline_memo
+from site_gen.model import Site, Story, Taxonomy
 
 INDEX = "search.json"
 SUMMARY_CHARS = 240
@@ -25,10 +27,43 @@ SUMMARY_CHARS = 240
 
 def search_index(site: Site) -> dict[str, Any]:
     """The index as a JSON-ready mapping."""
+    return json.loads(render_search_index(site))
+
+
+def render_search_index(site: Site) -> str:
+    """``search.json`` text: compact and deterministic.
+
+    The term list and each story's entry are kept with the site's outline (which fixes the
+    terms and their positions), an entry for as long as its story's file is the same.
+    """
+    memo = outline_memo(site, "search")
+    taxonomies = list(site.taxonomies.values())  # read through the site, for its keys
+    if "terms" not in memo:
+        memo["terms"] = _terms(site, taxonomies)
+    terms_text, position, names = memo["terms"]
+    entries: list[str] = []
+    for story in site.stories:
+        named = site.story_terms.get(story.slug, {})
+        hit = memo.get(story.slug)
+        if hit is None or hit[0] != story.digest:
+            entry = _story_entry(story, named, position, names)
+            hit = memo[story.slug] = (story.digest, _json(entry))
+        entries.append(hit[1])
+    return f'{{"v":1,"terms":{terms_text},"stories":[{",".join(entries)}]}}\n'
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _terms(
+    site: Site, taxonomies: list[Taxonomy]
+) -> tuple[str, dict[tuple[str, str], int], dict[int, frozenset[str]]]:
+    """The terms' JSON list, each term's position in it, and its names (case-folded)."""
     terms: list[dict[str, Any]] = []
     position: dict[tuple[str, str], int] = {}
-    names: dict[int, frozenset[str]] = {}  # term position -> its names, case-folded
-    for tax in site.taxonomies.values():
+    names: dict[int, frozenset[str]] = {}
+    for tax in taxonomies:
         for term in tax.terms:
             names[len(terms)] = frozenset(n.casefold() for n in (term.name, *term.aliases))
             position[(tax.name, term.slug)] = len(terms)
@@ -40,21 +75,16 @@ def search_index(site: Site) -> dict[str, Any]:
             if term.aliases:
                 entry["a"] = list(term.aliases)
             terms.append(entry)
-    stories = [_story_entry(site, story, position, names) for story in site.stories]
-    return {"v": 1, "terms": terms, "stories": stories}
+    return _json(terms), position, names
 
 
 def _story_entry(
-    site: Site,
     story: Story,
+    named: Mapping[str, tuple[str, ...]],
     position: dict[tuple[str, str], int],
     names: dict[int, frozenset[str]],
 ) -> dict[str, Any]:
-    keys = [
-        position[(tax, slug)]
-        for tax, slugs in site.story_terms.get(story.slug, {}).items()
-        for slug in slugs
-    ]
+    keys = [position[(tax, slug)] for tax, slugs in named.items() for slug in slugs]
     entry: dict[str, Any] = {
         "t": story.title,
         "u": story_url(story.slug),
@@ -75,8 +105,3 @@ def _clip(text: str) -> str:
     if len(text) <= SUMMARY_CHARS:
         return text
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
-
-
-def render_search_index(site: Site) -> str:
-    """``search.json`` text: compact and deterministic."""
-    return json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -217,7 +217,9 @@ class Session:
     snapshot: Snapshot = field(default_factory=dict)
     interval: float = POLL_INTERVAL
     warnings: tuple[str, ...] = ()
-    cache: BuildState = field(default_factory=BuildState)  # kept in memory between builds
+    cache: BuildState = field(  # kept in memory between builds
+        default_factory=lambda: BuildState(private_output=True)
+    )
 
     def look(self, now: float) -> tuple[str, ...]:
         """Scan the sources once; record and return what changed since the last look."""

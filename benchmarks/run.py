@@ -67,7 +67,7 @@ from site_gen.build import build_site
 from site_gen.cache import BuildState
 root, story = Path(sys.argv[1]), Path(sys.argv[2])
 out = root / ".serve-bench"
-state = BuildState()
+state = BuildState(private_output=True)  # as `sitegen serve` keeps it
 build_site(root, out_dir=out, state=state)
 build_site(root, out_dir=out, state=state)
 times = []

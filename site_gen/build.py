@@ -41,6 +41,7 @@ from site_gen.cache import (
     file_stamp,
     load_snapshot,
     load_state,
+    outputs_reading,
     save_snapshot,
     save_state,
     shard_of,
@@ -60,6 +61,7 @@ from site_gen.render import ThemeEnvironment, make_env, render_page, theme_dir
 from site_gen.search import INDEX, render_search_index
 
 CACHE_DIR = ".sitegen-cache"
+KEPT_KINDS = ("search",)  # rendered in this process: they keep results with the outline
 PARALLEL_MIN = 300  # render in two processes only when at least this many outputs changed
 
 # Modules that never run during a build (editing them keeps the cache valid).
@@ -174,10 +176,12 @@ def build_site(
             raise
         removed = remove_files(target, plan.stale)
         _remember(state, folder, memo, site, plan, results, stats, used)
-        outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
-        save_snapshot(
-            snapshot_path, Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
-        )
+        if state.private_output:  # never checked for a no-op build: drop any old snapshot
+            snapshot_path.unlink(missing_ok=True)
+        else:
+            outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
+            snapshot = Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
+            save_snapshot(snapshot_path, snapshot)
         written = tuple(sorted(stats))
         return BuildResult(
             out_dir=target,
@@ -326,8 +330,8 @@ class _Plan:
         old = state.digests if records else {}
         changed_keys = [k for k in digests.keys() | old.keys() if digests.get(k) != old.get(k)]
         changed = {state.key_ids[k] for k in changed_keys if k in state.key_ids}
-        units = output_units(site, statics)
-        shapes = {out: _shape(site, kind, arg) for out, kind, arg in units}
+        affected = outputs_reading(records, changed)
+        units, shapes = _units(site, statics, state)
         dirty: list[Unit] = []
         previous: dict[str, bytes] = {}
         kept: dict[str, OutputRecord] = {}
@@ -342,7 +346,7 @@ class _Plan:
                 dirty.append(unit)  # never built, or changed on disk since
                 continue
             previous[out] = record.sha256
-            if out in records and record.shape == shapes[out] and changed.isdisjoint(record.deps):
+            if out in records and record.shape == shapes[out] and out not in affected:
                 kept[out] = record
             else:
                 dirty.append(unit)
@@ -351,6 +355,21 @@ class _Plan:
         if not state.outputs:  # first build into this folder: clear out whatever is there
             stale = unknown_files(target, current)
         return cls(units, shapes, dirty, previous, stale, digests, kept, target, changed_keys, salt)
+
+
+def _units(
+    site: Site, statics: dict[str, Path], state: BuildState
+) -> tuple[list[Unit], dict[str, Any]]:
+    """``output_units`` and each one's shape; those made from the outline are kept in the
+    state for as long as the outline is the same."""
+    key = site.outline.key if site.outline is not None else None
+    if key is None or state.units is None or state.units[0] != key:
+        made = output_units(site, {})
+        state.units = (key, made, {out: _shape(site, kind, arg) for out, kind, arg in made})
+    units = state.units[1] + [(rel, "static", path) for rel, path in statics.items()]
+    shapes = dict(state.units[2])
+    shapes.update((rel, _shape(site, "static", path)) for rel, path in statics.items())
+    return units, shapes
 
 
 def _shape(site: Site, kind: str, arg: Any) -> Any:
@@ -449,8 +468,11 @@ def _render_all(job: _Job, units: list[Unit], jobs: int) -> tuple[list[Result], 
 def _render_parallel(
     job: _Job, units: list[Unit], jobs: int
 ) -> tuple[list[Result], list[Unit], set[str]]:
-    """Split the work: ``jobs - 1`` forked workers and this process take turns by position."""
-    shares = [units[n::jobs] for n in range(jobs)]
+    """Split the work: ``jobs - 1`` forked workers and this process take turns by position;
+    kinds that keep results with the outline (``KEPT_KINDS``) render here."""
+    rest = [u for u in units if u[1] not in KEPT_KINDS]
+    shares = [rest[n::jobs] for n in range(jobs)]
+    shares[0] += [u for u in units if u[1] in KEPT_KINDS]
     # The collector is paused (build_site), so workers never touch, and so never copy, the
     # model they inherit.
     context = multiprocessing.get_context("fork")

@@ -19,8 +19,10 @@ Anything unreadable or from another version is ignored: the build then works fro
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
+import itertools
 import os
 import pickle
 import sqlite3
@@ -68,8 +70,9 @@ class BuildState:
     parsed_reset: bool = False  # the parse cache was emptied: every shard needs writing
     env: tuple[str, Any] | None = None  # (salt, Jinja environment) kept between builds
     private_output: bool = False  # only builds with this state write to its output folder
+    units: Any = None  # (outline key, output units, their shapes) from the last build
     outline: Any = None  # the SiteOutline of the last build (reused while its key holds)
-    outline_saved: str = ""  # the key of the outline on disk
+    outline_saved: Any = None  # what the outline on disk holds (see _outline_mark)
 
     def reset_outputs(self) -> None:
         self.digests, self.outputs, self.render_salt = {}, {}, ""
@@ -86,7 +89,7 @@ class BuildState:
 
     def parse_memo(
         self, salt: str, stamps: Mapping[str, Stamp] | None = None
-    ) -> Callable[[Path, Callable[[Path], Any]], Any]:
+    ) -> Callable[[str, Callable[[str], Any]], Any]:
         """A ``load_content`` memo: reuse a parsed object while its file's stamp holds.
 
         A file changed less than ``RACY_NS`` before it was last parsed may have changed
@@ -102,14 +105,13 @@ class BuildState:
         changed: set[str] = set()  # paths parsed anew
         now = time.time_ns()
 
-        def memo(path: Path, parse: Callable[[Path], Any]) -> Any:
-            key = str(path)
-            stamp = stamps.get(key) or file_stamp(path)
+        def memo(key: str, parse: Callable[[str], Any]) -> Any:
+            stamp = stamps.get(key) or file_stamp(key)
             cached = self.parsed.get(key)
             if cached is not None and cached[0] == stamp and stamp[3] < cached[2] - RACY_NS:
                 fresh[key] = cached
                 return cached[1]
-            value = parse(path)
+            value = parse(key)
             fresh[key] = (stamp, value, now)
             changed.add(key)
             return value
@@ -119,8 +121,37 @@ class BuildState:
         return memo
 
 
-def file_stamp(path: Path) -> Stamp:
-    stat = path.stat()
+SCAN_LIMIT = 64  # more changed keys than this: test each output's reads one by one
+
+
+def outputs_reading(records: Mapping[str, OutputRecord], ids: set[int]) -> set[str]:
+    """The outputs whose recorded reads include any of these key ids.
+
+    For a few ids, every output's ids are joined into one buffer and each id is searched
+    for with ``bytes.find`` (in C), instead of testing tens of thousands of outputs.
+    """
+    if len(ids) > SCAN_LIMIT:
+        return {out for out, record in records.items() if not ids.isdisjoint(record.deps)}
+    names = list(records)
+    ends = list(itertools.accumulate(len(record.deps) for record in records.values()))
+    buffer = b"".join(record.deps for record in records.values())
+    size = array("I").itemsize
+    found: set[str] = set()
+    for key_id in ids:
+        pattern = array("I", [key_id]).tobytes()
+        at = buffer.find(pattern)
+        while at >= 0:
+            if at % size:  # the bytes straddle two ids
+                at = buffer.find(pattern, at + 1)
+                continue
+            n = bisect.bisect_right(ends, at // size)
+            found.add(names[n])
+            at = buffer.find(pattern, ends[n] * size)  # on to the next output
+    return found
+
+
+def file_stamp(path: Path | str) -> Stamp:
+    stat = os.stat(path)
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
 
 
@@ -281,7 +312,7 @@ def load_state(folder: Path, out_dir: Path, markdown_salt: str) -> BuildState:
     saved_outline = _load(folder / OUTLINE_FILE)
     if saved_outline:
         state.outline = saved_outline["outline"]
-        state.outline_saved = state.outline.key
+        state.outline_saved = _outline_mark(state.outline)
     return state
 
 
@@ -334,9 +365,16 @@ def save_state(
         for n, entries in shards.items():
             _dump(folder / f"parsed-{n:02d}.pickle", {"parsed": entries, "salt": state.parse_salt})
     _save_outputs(state, _outputs_file(folder, state.out_dir), changed_outputs, changed_digests)
-    if state.outline is not None and state.outline.key != state.outline_saved:
+    mark = _outline_mark(state.outline)
+    if mark != state.outline_saved:  # a new outline, or new entries in its memos
         _dump(folder / OUTLINE_FILE, {"outline": state.outline})
-        state.outline_saved = state.outline.key
+        state.outline_saved = mark
+
+
+def _outline_mark(outline: Any) -> Any:
+    if outline is None:
+        return None
+    return outline.key, len(outline.digests), sum(len(m) for m in outline.memos.values())
 
 
 def _save_outputs(

@@ -95,7 +95,7 @@ def parse_page(text: str, path: Path, digest: str = "") -> StandalonePage:
 
 
 Reader = Callable[[Path], tuple[str, str]]
-Memo = Callable[[Path, Callable[[Path], Any]], Any]
+Memo = Callable[[str, Callable[[str], Any]], Any]
 
 
 def load_content(
@@ -104,14 +104,16 @@ def load_content(
     """Read every content file; raise BuildErrors with all problems at once.
 
     ``read(path) -> (text, digest)`` lets a caller supply cached file reads;
-    ``memo(path, parse)`` may return a cached result instead of calling ``parse(path)``.
+    ``memo(path, parse)`` may return a cached result instead of calling ``parse(path)``
+    (paths are strings there: most files are not parsed, so they never need a ``Path``).
     """
     read = read or read_text
     root = config.content_path
     errors: list[SiteGenError] = []
 
-    def parse_with(parser: Callable[[str, Path, str], T]) -> Callable[[Path], T]:
-        def parse(path: Path) -> T:
+    def parse_with(parser: Callable[[str, Path, str], T]) -> Callable[[str], T]:
+        def parse(name: str) -> T:
+            path = Path(name)
             return parser(*_swap(read(path), path))
 
         return (lambda path: memo(path, parse)) if memo else parse
@@ -150,7 +152,7 @@ def _swap(read_result: tuple[str, str], path: Path) -> tuple[str, Path, str]:
     return text, path, digest
 
 
-def _parse_all(paths: Iterable[Path], parse: Callable[[Path], T], errors: list) -> list[T]:
+def _parse_all(paths: Iterable[str], parse: Callable[[str], T], errors: list) -> list[T]:
     result = []
     for path in paths:
         try:
@@ -169,8 +171,9 @@ def _flatten(errors: list[SiteGenError]) -> list[SiteGenError]:
     return flat
 
 
-def _md_files(folder: Path) -> list[Path]:
-    """The ``*.md`` files in a folder (not hidden ones), sorted; none if it is missing."""
+def _md_files(folder: Path) -> list[str]:
+    """The paths of the ``*.md`` files in a folder (not hidden ones), sorted; none if it is
+    missing."""
     try:
         with os.scandir(folder) as entries:
             names = [
@@ -180,7 +183,8 @@ def _md_files(folder: Path) -> list[Path]:
             ]
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [folder / name for name in sorted(names)]
+    base = str(folder)
+    return [f"{base}/{name}" for name in sorted(names)]
 
 
 def _sha256(data: bytes) -> str:

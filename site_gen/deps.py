@@ -11,6 +11,7 @@ reads make pages rebuild more often, never go stale.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,11 +25,17 @@ STORIES = "stories"  # the ordered list of every story
 STORY_COUNT = "story-count"  # how many stories there are
 PAGES = "pages"  # every page of the site
 STANDALONE = "standalone"  # the standalone pages
+DATES = "dates"  # every story's slug and date, in site order
 
 
 @functools.cache  # one string object per key: outputs share them
 def story_key(slug: str) -> str:
     return f"s/{slug}"
+
+
+@functools.cache  # one string object per key: outputs share them
+def story_date_key(slug: str) -> str:
+    return f"d/{slug}"
 
 
 @functools.cache  # one string object per key: outputs share them
@@ -77,6 +84,15 @@ class TrackedSite:
     def term(self, taxonomy: str, slug: str) -> Term:
         self._deps.add(term_key(taxonomy, slug))
         return self._site.term(taxonomy, slug)
+
+    def story_date(self, slug: str) -> dt.datetime | None:
+        self._deps.add(story_date_key(slug))
+        return self._site.story_date(slug)
+
+    @property
+    def story_dates(self) -> tuple[tuple[str, dt.datetime | None], ...]:
+        self._deps.add(DATES)
+        return self._site.story_dates
 
     def __getattr__(self, name: str) -> Any:
         self._deps.add(SITE)
@@ -217,6 +233,9 @@ def model_digests(site: Site) -> dict[str, str]:
 def _outline_digests(site: Site) -> dict[str, str]:
     """Digests of the keys that depend on the site's outline alone; ``SITE`` covers them all."""
     digests: dict[str, str] = {}
+    for slug, date in site.story_dates:
+        digests[story_date_key(slug)] = repr(date)
+    digests[DATES] = _hash(repr(site.story_dates))
     for slug, terms in site.story_terms.items():
         digests[story_terms_key(slug)] = _hash(repr(tuple(terms.items())))
     for name, tax in site.taxonomies.items():

@@ -104,17 +104,18 @@ def render_sitemap(site: Site) -> str:
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
+    dates = dict(site.story_dates)
     for page in site.pages:
         if page.kind != "404":
-            lines.append(_sitemap_url(base, page, site))
+            lines.append(_sitemap_url(base, page, dates))
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
 
-def _sitemap_url(base: str, page: Page, site: Site) -> str:
+def _sitemap_url(base: str, page: Page, dates: dict[str, dt.datetime | None]) -> str:
     lastmod = ""
     if page.kind == "story":
-        date = site.story(page.story or "").date
+        date = dates[page.story or ""]
         lastmod = f"<lastmod>{date.date().isoformat()}</lastmod>" if date else ""
     return f"  <url><loc>{escape(base + page.url)}</loc>{lastmod}</url>"
 

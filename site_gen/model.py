@@ -206,6 +206,14 @@ class Site:
     def term(self, taxonomy: str, slug: str) -> Term:
         return self._terms_by_slug[(taxonomy, slug)]
 
+    def story_date(self, slug: str) -> dt.datetime | None:
+        return self._stories_by_slug[slug].date
+
+    @functools.cached_property
+    def story_dates(self) -> tuple[tuple[str, dt.datetime | None], ...]:
+        """Every story's slug and date, in site order."""
+        return tuple((s.slug, s.date) for s in self.stories)
+
     @property
     def _terms_by_slug(self) -> dict[tuple[str, str], Term]:
         cached = self.__dict__.get("_term_index")

@@ -55,14 +55,16 @@ def _home(page: Page, site: Site, link: Link, story_view: StoryView) -> dict[str
     stories = [site.story(s) for s in page.stories]
     context: dict[str, Any] = {"days": _days(stories, site, link, story_view)}
     if page.number == 1:
-        recent = recent_stories(site.stories)
+        dates = site.story_dates
+        recent = recent_stories(dates)
+        slugs = [slug for slug, _ in recent]
         context["active"] = {
-            tax: [term_link(t, site, link, n) for t, n in most_active(site, recent, tax)]
+            tax: [term_link(t, site, link, n) for t, n in most_active(site, slugs, tax)]
             for tax in (ACTORS, PLACES)
             if tax in site.taxonomies
         }
-        context["active_period"] = _period(recent)
-        context["timeline"] = _timeline(site.stories, "Stories over time")
+        context["active_period"] = _period([date for _, date in recent])
+        context["timeline"] = _timeline([date for _, date in dates], "Stories over time")
     return context
 
 
@@ -83,16 +85,16 @@ def _day_heading(day: dt.date | None) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}" if day else "Undated"
 
 
-def _period(stories: list[Story]) -> str:
-    dates = [s.date for s in stories if s.date]
-    if not dates:
-        return f"the latest {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
-    first, last = min(dates).date(), max(dates).date()
+def _period(dates: list[dt.datetime | None]) -> str:
+    known = [d for d in dates if d]
+    if not known:
+        return f"the latest {len(dates)} stor{'y' if len(dates) == 1 else 'ies'}"
+    first, last = min(known).date(), max(known).date()
     return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
 
 
-def _timeline(stories: tuple[Story, ...] | list[Story], label: str) -> dict[str, Any] | None:
-    chart: Timeline | None = build_timeline((s.date for s in stories), label)
+def _timeline(dates: list[dt.datetime | None], label: str) -> dict[str, Any] | None:
+    chart: Timeline | None = build_timeline(dates, label)
     if chart is None:
         return None
     return View(
@@ -114,9 +116,9 @@ def _story(page: Page, site: Site, link: Link, story_view: StoryView) -> dict[st
 
 
 def _term(term: Term, site: Site, link: Link) -> dict[str, Any]:
-    stories = [site.story(s) for s in term.stories]
+    dates = [site.story_date(s) for s in term.stories]
     context: dict[str, Any] = {
-        "timeline": _timeline(stories, f"Stories about {term.name} over time"),
+        "timeline": _timeline(dates, f"Stories about {term.name} over time"),
         "cooccur": {
             tax: [term_link(t, site, link, n) for t, n in ranked]
             for tax, ranked in co_occurring(

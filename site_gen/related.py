@@ -6,7 +6,7 @@ import datetime as dt
 import heapq
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from site_gen.model import Site, Story, Term
 
@@ -104,21 +104,23 @@ def _top(site: Site, taxonomy: str, counts: Counter[str], limit: int) -> list[tu
     return [(site.term(taxonomy, s), n) for s, n in ranked]
 
 
-def recent_stories(stories: Sequence[Story], days: int = RECENT_DAYS) -> list[Story]:
-    """Stories of the ``days`` up to the newest dated one (never relative to today)."""
-    dated = [s for s in stories if s.date]
+def recent_stories(
+    dates: Sequence[tuple[str, dt.datetime | None]], days: int = RECENT_DAYS
+) -> list[tuple[str, dt.datetime | None]]:
+    """The stories (slug, date) of the ``days`` up to the newest dated one (never relative
+    to today), from every story's slug and date in site order."""
+    dated = [(slug, date) for slug, date in dates if date]
     if not dated:
-        return list(stories[:RECENT_UNDATED])
-    newest = max(s.date for s in dated if s.date)
-    since = newest - dt.timedelta(days=days)
-    return [s for s in dated if s.date and s.date > since]
+        return list(dates[:RECENT_UNDATED])
+    since = max(date for _, date in dated) - dt.timedelta(days=days)
+    return [(slug, date) for slug, date in dated if date > since]
 
 
 def most_active(
-    site: Site, stories: Sequence[Story], taxonomy: str, limit: int = 8
+    site: Site, slugs: Iterable[str], taxonomy: str, limit: int = 8
 ) -> list[tuple[Term, int]]:
-    """The terms of ``taxonomy`` named in the most of ``stories``."""
+    """The terms of ``taxonomy`` named in the most of these stories."""
     counts: Counter[str] = Counter()
-    for story in stories:
-        counts.update(site.story_terms[story.slug].get(taxonomy, ()))
+    for slug in slugs:
+        counts.update(site.story_terms[slug].get(taxonomy, ()))
     return _top(site, taxonomy, counts, limit)

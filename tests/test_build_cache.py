@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
+from array import array
 from pathlib import Path
 
 import pytest
 
 from site_gen.build import CACHE_DIR, build_site
-from site_gen.cache import BuildState
+from site_gen.cache import SCAN_LIMIT, BuildState, OutputRecord, outputs_reading
 from site_gen.deps import TrackedSite, model_digests, story_key, story_terms_key, term_key
 from site_gen.errors import SiteGenError
 
@@ -168,3 +170,22 @@ def test_unchanged_sources_and_outputs_skip_the_whole_build(
     (built / "public" / "atom.xml").unlink()  # a missing output needs the real build
     with pytest.raises(AssertionError, match="content was loaded"):
         build_site(built)
+
+
+def test_outputs_reading_finds_exactly_the_outputs_that_read_a_key() -> None:
+    """The buffer search agrees with testing each output, including ids whose bytes could
+    be found straddling two neighbouring ids."""
+    rng = random.Random(7)
+    records = {
+        f"out{n}": OutputRecord(
+            None, array("I", rng.sample(range(1000, 3000), rng.randint(0, 30))), b"", 0, 0
+        )
+        for n in range(1500)
+    }
+    records["edge"] = OutputRecord(None, array("I", [0x01000000, 0x00000002]), b"", 0, 0)
+    for _ in range(100):
+        ids = set(rng.sample(range(1000, 3000), rng.randint(0, SCAN_LIMIT + 20)))
+        expected = {out for out, r in records.items() if not ids.isdisjoint(r.deps)}
+        assert outputs_reading(records, ids) == expected
+    assert outputs_reading(records, {0x00000201}) == set()  # only across the two edge ids
+    assert outputs_reading(records, {2}) == {"edge"}

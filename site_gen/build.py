@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import multiprocessing
 import os
 import platform
 import time
@@ -445,6 +444,8 @@ def _worker_chunk(units: list[Unit]) -> tuple[list[Result], list[Unit], dict, se
 
 def _render_all(job: _Job, units: list[Unit], jobs: int) -> tuple[list[Result], set[str]]:
     """Render in this process and, for large batches, in forked workers; raise all errors."""
+    import multiprocessing  # only here: most incremental builds never need it
+
     if (
         jobs < 2
         or len(units) < PARALLEL_MIN
@@ -475,6 +476,8 @@ def _render_parallel(
     shares[0] += [u for u in units if u[1] in KEPT_KINDS]
     # The collector is paused (build_site), so workers never touch, and so never copy, the
     # model they inherit.
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs - 1, initializer=_init_worker, initargs=(job,)) as pool:
         pending = [pool.apply_async(_worker_chunk, (share,)) for share in shares[1:]]

@@ -5,13 +5,33 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 from site_gen.assemble import FEED, story_url, term_url
 from site_gen.deps import remember
 from site_gen.model import Page, Site, Story
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
+
+
+def escape(text: str) -> str:
+    """XML character data: ``&``, ``<`` and ``>`` escaped."""
+    return text.translate(_TEXT)
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes: double quotes unless the value holds them."""
+    text = text.translate(_ATTRIBUTE)
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
 
 
 def rfc3339(value: dt.datetime) -> str:

@@ -55,7 +55,7 @@ from site_gen.errors import SiteGenError, raise_all
 from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
 from site_gen.markup import MarkdownCache
 from site_gen.model import Site
-from site_gen.output import Staging, matches, remove_files, static_files, unknown_files
+from site_gen.output import DiskCheck, Staging, remove_files, static_files, unknown_files
 from site_gen.render import ThemeEnvironment, make_env, render_page, theme_dir
 from site_gen.search import INDEX, render_search_index
 
@@ -132,69 +132,70 @@ def build_site(
     target = (out_dir or config.output_path).resolve()
     folder = cache_dir(config.root, CACHE_DIR)
     code = code_digest()
-    stamps = source_stamps([config.content_path, config.root / "static", theme_dir("static")])
-    salt = _hash(code, repr(config), str(drafts), templates_digest(config.root))
     snapshot_path = snapshot_file(folder, target)
     snapshot = None if clean or state is not None else load_snapshot(snapshot_path)
-    if (
-        snapshot
-        and unchanged_since(snapshot, salt, stamps, target)
-        and not (strict and snapshot.warnings)
-    ):
-        return _nothing_to_do(snapshot, target, started)
-    owned = state is None  # a state made here is closed here; a caller's stays open
-    if clean or state is None or state.out_dir != target:
-        state = _fresh_state(state, folder, target, code, clean)
-    try:
-        warnings: list[str] = []
-        if not config.base_url:
-            warnings.append(f"base_url is not set: absolute URLs use {config.absolute_base}")
-        memo = state.parse_memo(_hash(code, repr(config)), stamps)
-        content = load_content(config, memo=memo)
-        statics = static_files([config.root / "static", theme_dir("static")])
-        site = assemble_site(
-            config,
-            content,
-            drafts=drafts,
-            static_files=statics.keys(),
-            warnings=warnings,
-            previous=state.outline,
-            salt=_hash(code, str(drafts)),
-        )
-        if strict and warnings:
-            raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
-        plan = _Plan.make(site, statics, state, salt, target)
-        env = _environment(state, config.root, folder, salt)
-        job = _Job(site, env, state.markdown, Staging(target), plan.previous, not clean)
-        job.staging.open()
+    with DiskCheck(target, snapshot.outputs if snapshot else {}) as disk:
+        stamps = source_stamps([config.content_path, config.root / "static", theme_dir("static")])
+        salt = _hash(code, repr(config), str(drafts), templates_digest(config.root))
+        if (
+            snapshot
+            and unchanged_since(snapshot, salt, stamps, disk)
+            and not (strict and snapshot.warnings)
+        ):
+            return _nothing_to_do(snapshot, target, started)
+        owned = state is None  # a state made here is closed here; a caller's stays open
+        if clean or state is None or state.out_dir != target:
+            state = _fresh_state(state, folder, target, code, clean)
         try:
-            results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
-            stats = job.staging.commit(r[0] for r in results if r[4])
-        except BaseException:
-            job.staging.discard()
-            raise
-        removed = remove_files(target, plan.stale)
-        _remember(state, folder, memo, site, plan, results, stats, used)
-        if state.private_output:  # never checked for a no-op build: drop any old snapshot
-            snapshot_path.unlink(missing_ok=True)
-        else:
-            outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
-            snapshot = Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
-            save_snapshot(snapshot_path, snapshot)
-        written = tuple(sorted(stats))
-        return BuildResult(
-            out_dir=target,
-            pages=len(site.pages),
-            written=written,
-            unchanged=len(plan.units) - len(written),
-            removed=tuple(removed),
-            warnings=warnings,
-            seconds=time.perf_counter() - started,
-            rendered=len(plan.dirty),
-        )
-    finally:
-        if owned and state.markdown is not None:
-            state.markdown.close()
+            warnings: list[str] = []
+            if not config.base_url:
+                warnings.append(f"base_url is not set: absolute URLs use {config.absolute_base}")
+            memo = state.parse_memo(_hash(code, repr(config)), stamps)
+            content = load_content(config, memo=memo)
+            statics = static_files([config.root / "static", theme_dir("static")])
+            site = assemble_site(
+                config,
+                content,
+                drafts=drafts,
+                static_files=statics.keys(),
+                warnings=warnings,
+                previous=state.outline,
+                salt=_hash(code, str(drafts)),
+            )
+            if strict and warnings:
+                raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
+            plan = _Plan.make(site, statics, state, salt, disk)
+            env = _environment(state, config.root, folder, salt)
+            job = _Job(site, env, state.markdown, Staging(target), plan.previous, not clean)
+            job.staging.open()
+            try:
+                results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
+                stats = job.staging.commit(r[0] for r in results if r[4])
+            except BaseException:
+                job.staging.discard()
+                raise
+            removed = remove_files(target, plan.stale)
+            _remember(state, folder, memo, site, plan, results, stats, used)
+            if state.private_output:  # never checked for a no-op build: drop any old snapshot
+                snapshot_path.unlink(missing_ok=True)
+            else:
+                outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
+                snapshot = Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
+                save_snapshot(snapshot_path, snapshot)
+            written = tuple(sorted(stats))
+            return BuildResult(
+                out_dir=target,
+                pages=len(site.pages),
+                written=written,
+                unchanged=len(plan.units) - len(written),
+                removed=tuple(removed),
+                warnings=warnings,
+                seconds=time.perf_counter() - started,
+                rendered=len(plan.dirty),
+            )
+        finally:
+            if owned and state.markdown is not None:
+                state.markdown.close()
 
 
 def _remember(
@@ -322,7 +323,7 @@ class _Plan:
 
     @classmethod
     def make(
-        cls, site: Site, statics: dict[str, Path], state: BuildState, salt: str, target: Path
+        cls, site: Site, statics: dict[str, Path], state: BuildState, salt: str, disk: DiskCheck
     ) -> _Plan:
         digests = model_digests(site)
         records = state.outputs if state.render_salt == salt else {}
@@ -334,14 +335,12 @@ class _Plan:
         dirty: list[Unit] = []
         previous: dict[str, bytes] = {}
         kept: dict[str, OutputRecord] = {}
-        base = str(target)
+        target = disk.out_dir
         check = not state.private_output  # else only this state's builds changed the files
         for unit in units:
             out = unit[0]
             record = state.outputs.get(out)
-            if record is None or (
-                check and not matches(f"{base}/{out}", record.size, record.mtime_ns)
-            ):
+            if record is None or (check and not disk.intact(out, record.size, record.mtime_ns)):
                 dirty.append(unit)  # never built, or changed on disk since
                 continue
             previous[out] = record.sha256

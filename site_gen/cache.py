@@ -479,19 +479,12 @@ def save_snapshot(path: Path, snapshot: Snapshot) -> None:
 
 
 def unchanged_since(
-    snapshot: Snapshot | None, salt: str, stamps: dict[str, Stamp], out: Path
+    snapshot: Snapshot | None, salt: str, stamps: dict[str, Stamp], disk: Any
 ) -> bool:
-    """True when the sources are those of the snapshot and every output is as it was written."""
+    """True when the sources are those of the snapshot and every output is as it was written
+    (``disk``: an ``output.DiskCheck`` of the snapshot's outputs)."""
     if snapshot is None or snapshot.salt != salt or snapshot.stamps != stamps:
         return False
     if any(stamp[3] >= snapshot.taken_ns - RACY_NS for stamp in stamps.values()):
         return False
-    base = str(out)
-    for rel, (size, mtime) in snapshot.outputs.items():
-        try:
-            st = os.stat(f"{base}/{rel}")
-        except OSError:
-            return False
-        if st.st_size != size or st.st_mtime_ns != mtime:
-            return False
-    return True
+    return not disk.changed()

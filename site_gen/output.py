@@ -238,6 +238,88 @@ def matches(path: Path | str, size: int, mtime_ns: int) -> bool:
     return stat.st_size == size and stat.st_mtime_ns == mtime_ns
 
 
+def changed_files(out_dir: Path | str, written: Mapping[str, tuple[int, int]]) -> list[str]:
+    """The outputs that are missing or no longer have the size and time they were written with."""
+    base = str(out_dir)
+    return [
+        rel for rel, (size, mtime) in written.items() if not matches(f"{base}/{rel}", size, mtime)
+    ]
+
+
+FORK_MIN = 2000  # outputs: fewer are checked in this process
+
+
+class DiskCheck:
+    """Which outputs of the last build changed on disk since, checked in a forked process
+    while this one loads its state (one stat per output: the slow part of a small build).
+
+    Use as a context manager, so that the helper process is always waited for.
+    """
+
+    def __init__(self, out_dir: Path, written: Mapping[str, tuple[int, int]]) -> None:
+        self.out_dir, self.written = out_dir, written
+        self._changed: set[str] | None = None
+        self._pid, self._fd = 0, -1
+        if len(written) >= FORK_MIN and hasattr(os, "fork"):
+            with contextlib.suppress(OSError):
+                self._fork()
+
+    def _fork(self) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: stat, report, exit without any cleanup of the parent's
+            status = 1
+            try:
+                os.close(read)
+                report = "\0".join(changed_files(self.out_dir, self.written))
+                with os.fdopen(write, "wb") as fh:
+                    fh.write(report.encode("utf-8", "surrogateescape"))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self._pid, self._fd = pid, read
+
+    def changed(self) -> set[str]:
+        """The outputs that are missing or differ from the size and time recorded for them."""
+        if self._changed is None:
+            report = self._collect()
+            if report is None:
+                report = changed_files(self.out_dir, self.written)
+            self._changed = set(report)
+        return self._changed
+
+    def intact(self, rel: str, size: int, mtime_ns: int) -> bool:
+        """True when the output is the file written with this size and time."""
+        if self.written.get(rel) == (size, mtime_ns):
+            return rel not in self.changed()
+        return matches(f"{self.out_dir}/{rel}", size, mtime_ns)
+
+    def _collect(self) -> list[str] | None:
+        """The helper's report (None without a helper, or if it failed)."""
+        if not self._pid:
+            return None
+        try:
+            with os.fdopen(self._fd, "rb") as fh:
+                data = fh.read()
+        finally:
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = 0
+        if status != 0:
+            return None
+        text = data.decode("utf-8", "surrogateescape")
+        return text.split("\0") if text else []
+
+    def __enter__(self) -> DiskCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pid:  # never asked: stop reading, so the helper cannot block, and wait
+            os.close(self._fd)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
 def remove_files(out_dir: Path, rels: Iterable[str]) -> list[str]:
     """Delete these outputs and any folder they leave empty."""
     removed = []

@@ -126,7 +126,9 @@ def run_json(code: str, *args: str) -> dict:
     50 ms (Linux): unlike summed RSS peaks, it counts the pages they share once.
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([python(), "-c", code, *args], stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(
+            [python(), "-c", code, *args], stdout=out, stderr=err, text=True, env=_environment()
+        )
         peak = 0
         while proc.poll() is None:
             peak = max(peak, tree_pss_kb(proc.pid))
@@ -139,6 +141,12 @@ def run_json(code: str, *args: str) -> dict:
     info = json.loads(stdout.strip().splitlines()[-1])
     info["pss_mb"] = peak / 1024
     return info
+
+
+def _environment() -> dict[str, str]:
+    """This environment, but letting Python keep compiled bytecode, as an installed package
+    has it (a development shell may set PYTHONDONTWRITEBYTECODE)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def tree_pss_kb(pid: int) -> int:

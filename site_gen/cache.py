@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-FORMAT = 5
+FORMAT = 6
 GITIGNORE = "# sitegen's cache: safe to delete\n*\n"
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (no tool can set ctime)
@@ -298,15 +298,15 @@ def load_state(folder: Path, out_dir: Path, markdown_salt: str) -> BuildState:
         if not (journal and journal["base"] == base["id"]):
             journal = {"outputs": {}, "digests": {}}
         base_keys = len(base["keys"])
+        state.outputs = _unpack(base)
         if journal["outputs"] or journal["digests"]:
-            _apply(base, journal)
-        state.outputs = {k: OutputRecord(*v) for k, v in base["outputs"].items()}
+            _apply(base, state.outputs, journal)
         state.digests = base["digests"]
         state.render_salt = base["salt"]
         state.keys = base["keys"]
         state.key_ids = {key: n for n, key in enumerate(state.keys)}
         state.saved = Saved(
-            base["id"], len(base["outputs"]), base_keys, journal["outputs"], journal["digests"]
+            base["id"], len(state.outputs), base_keys, journal["outputs"], journal["digests"]
         )
     state.markdown = MarkdownStore(folder / "markdown.sqlite", markdown_salt)
     saved_outline = _load(folder / OUTLINE_FILE)
@@ -316,12 +316,34 @@ def load_state(folder: Path, out_dir: Path, markdown_salt: str) -> BuildState:
     return state
 
 
-def _apply(base: dict[str, Any], journal: dict[str, Any]) -> None:
+def _pack(outputs: dict[str, OutputRecord]) -> dict[str, Any]:
+    """The records with every output's key ids in one array (loads far faster than one
+    array per output)."""
+    deps = array("I")
+    deps.frombytes(b"".join(record.deps for record in outputs.values()))
+    return {
+        "outputs": {k: (r.shape, r.sha256, r.size, r.mtime_ns) for k, r in outputs.items()},
+        "deps": deps,
+        "counts": array("I", [len(record.deps) for record in outputs.values()]),
+    }
+
+
+def _unpack(base: dict[str, Any]) -> dict[str, OutputRecord]:
+    deps, counts = base["deps"], base["counts"]
+    records: dict[str, OutputRecord] = {}
+    start = 0
+    for (key, (shape, sha, size, mtime)), n in zip(base["outputs"].items(), counts, strict=True):
+        records[key] = OutputRecord(shape, deps[start : start + n], sha, size, mtime)
+        start += n
+    return records
+
+
+def _apply(base: dict[str, Any], outputs: dict[str, OutputRecord], journal: dict) -> None:
     for key, record in journal["outputs"].items():
         if record is None:
-            base["outputs"].pop(key, None)
+            outputs.pop(key, None)
         else:
-            base["outputs"][key] = record
+            outputs[key] = OutputRecord(*record)
     for key, digest in journal["digests"].items():
         if digest is None:
             base["digests"].pop(key, None)
@@ -408,7 +430,7 @@ def _save_outputs(
     token = os.urandom(8).hex()
     base = {
         "id": token,
-        "outputs": {k: tuple(v) for k, v in state.outputs.items()},
+        **_pack(state.outputs),
         "digests": state.digests,
         "salt": state.render_salt,
         "keys": state.keys,

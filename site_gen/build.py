@@ -19,6 +19,7 @@ import hashlib
 import os
 import platform
 import time
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,7 @@ from site_gen.cache import (
 )
 from site_gen.config import SiteConfig, load_config
 from site_gen.content import load_content
-from site_gen.deps import TrackedSite, model_digests
+from site_gen.deps import SITE, TrackedSite, model_digests
 from site_gen.errors import SiteGenError, raise_all
 from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
 from site_gen.markup import MarkdownCache
@@ -166,7 +167,10 @@ def build_site(
                 raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
             plan = _Plan.make(site, statics, state, salt, disk)
             env = _environment(state, config.root, folder, salt)
-            job = _Job(site, env, state.markdown, Staging(target), plan.previous, not clean)
+            keys, key_ids = _key_table(state, plan)
+            job = _Job(
+                site, env, state.markdown, Staging(target), plan.previous, not clean, key_ids
+            )
             job.staging.open()
             try:
                 results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
@@ -175,7 +179,7 @@ def build_site(
                 job.staging.discard()
                 raise
             removed = remove_files(target, plan.stale)
-            _remember(state, folder, memo, site, plan, results, stats, used)
+            _remember(state, folder, memo, site, plan, results, stats, used, (keys, key_ids))
             if state.private_output:  # never checked for a no-op build: drop any old snapshot
                 snapshot_path.unlink(missing_ok=True)
             else:
@@ -207,12 +211,13 @@ def _remember(
     results: list[Result],
     stats: dict[str, os.stat_result],
     used: set[str],
+    table: tuple[list[str], dict[str, int]],
 ) -> None:
     """Update the state after a successful build and save what changed of it."""
     old_parsed = state.parsed
     state.parsed = memo.fresh
     state.outline = site.outline
-    _update_state(state, plan, results, stats)
+    _update_state(state, plan, results, stats, table)
     if state.markdown is not None:
         state.markdown.save(keep=used if len(plan.dirty) == len(plan.units) else None)
     reparsed = memo.changed | (old_parsed.keys() - state.parsed.keys())
@@ -389,9 +394,21 @@ class _Job:
     staging: Staging
     previous: dict[str, bytes]
     check_disk: bool  # compare with files on disk that the cache knows nothing about
+    key_ids: dict[str, int]  # every model key's id (see _key_table)
 
 
-Result = tuple[str, bytes, int, tuple[str, ...], bool]  # output, sha256, size, deps, staged
+Result = tuple[str, bytes, int, array, bool]  # output, sha256, size, ids of keys read, staged
+
+
+def _key_table(state: BuildState, plan: _Plan) -> tuple[list[str], dict[str, int]]:
+    """The key table the outputs' reads are recorded in: the state's, or a new one when no
+    output is kept. Every model key gets its id before rendering, so that forked workers
+    record reads as compact id arrays that mean the same in every process."""
+    keys, ids = (state.keys, state.key_ids) if plan.kept else ([], {})
+    for key in sorted(plan.digests.keys() - ids.keys()):
+        ids[key] = len(keys)
+        keys.append(key)
+    return keys, ids
 
 
 def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[Unit], dict, set]:
@@ -399,6 +416,7 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
     md = MarkdownCache(job.markdown if job.markdown is not None else {})
     results: list[Result] = []
     failed: list[Unit] = []
+    unknown = job.key_ids[SITE]  # a read without a key of its own: any change rebuilds it
     for unit in units:
         output, kind, arg = unit
         deps: set[str] = set()
@@ -418,7 +436,8 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
         staged = known != sha
         if staged:
             job.staging.put(output, data)
-        results.append((output, sha, len(data), tuple(deps), staged))
+        ids = array("I", [job.key_ids.get(key, unknown) for key in deps])
+        results.append((output, sha, len(data), ids, staged))
     new = dict(job.markdown.new) if job.markdown is not None else {}
     return results, failed, new, md.used
 
@@ -495,19 +514,21 @@ def _render_parallel(
 
 
 def _update_state(
-    state: BuildState, plan: _Plan, results: list[Result], stats: dict[str, os.stat_result]
+    state: BuildState,
+    plan: _Plan,
+    results: list[Result],
+    stats: dict[str, os.stat_result],
+    table: tuple[list[str], dict[str, int]],
 ) -> None:
     outputs = dict(plan.kept)
-    if not outputs:  # everything was rendered: start the key table afresh
-        state.keys, state.key_ids = [], {}
-    for output, sha, size, deps, _staged in results:
+    state.keys, state.key_ids = table
+    for output, sha, size, ids, _staged in results:
         stat = stats.get(output)
         if stat is None and output in plan.previous:  # unchanged, and intact on disk
             size, mtime = state.outputs[output].size, state.outputs[output].mtime_ns
         else:
             stat = stat or (plan.target / output).stat()
             size, mtime = stat.st_size, stat.st_mtime_ns
-        ids = state.key_array(deps)
         outputs[output] = OutputRecord(plan.shapes[output], ids, sha, size, mtime)
     state.outputs = outputs
     state.digests = plan.digests

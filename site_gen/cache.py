@@ -30,7 +30,7 @@ import tempfile
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -78,14 +78,6 @@ class BuildState:
         self.digests, self.outputs, self.render_salt = {}, {}, ""
         self.saved = None
         self.keys, self.key_ids = [], {}
-
-    def key_array(self, keys: Sequence[str]) -> array:
-        """The ids of these model keys (new keys get new ids)."""
-        known = self.key_ids
-        for key in sorted(set(keys).difference(known)):
-            known[key] = len(self.keys)
-            self.keys.append(key)
-        return array("I", map(known.__getitem__, keys))
 
     def parse_memo(
         self, salt: str, stamps: Mapping[str, Stamp] | None = None

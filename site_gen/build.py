@@ -378,7 +378,7 @@ def _units(
 def _shape(site: Site, kind: str, arg: Any) -> Any:
     """What an output is apart from the model keys it reads: its page, or its source file."""
     if kind == "page":
-        return tuple(site.pages[arg].__dict__.values())
+        return site.pages[arg].values()
     if kind == "static":
         return (str(arg), file_stamp(arg))
     return (kind, arg)

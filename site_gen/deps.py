@@ -244,6 +244,6 @@ def _outline_digests(site: Site) -> dict[str, str]:
             digest = digests[term_key(name, term.slug)] = term_digest(term)
             parts.append(f"{term.slug}={digest}")
         digests[taxonomy_key(name)] = _hash(*parts)
-    digests[PAGES] = _hash(repr([tuple(p.__dict__.values()) for p in site.pages]))
+    digests[PAGES] = _hash(repr([p.values() for p in site.pages]))
     digests[SITE] = _hash(*sorted(f"{k}={v}" for k, v in digests.items()))
     return digests

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -144,7 +145,7 @@ class Taxonomy:
 PageKind = Literal["home", "archive", "story", "taxonomy", "term", "page", "search", "404"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands of them: no per-object dict
 class Page:
     """One HTML output file and the model objects it shows (referenced by key)."""
 
@@ -164,6 +165,13 @@ class Page:
     def output(self) -> str:
         """The file this page is written to, relative to the output folder."""
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+    def values(self) -> tuple[Any, ...]:
+        """Every field's value, in field order."""
+        return _page_values(self)
+
+
+_page_values = operator.attrgetter(*(f.name for f in fields(Page)))
 
 
 @dataclass(frozen=True, eq=False)

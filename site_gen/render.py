@@ -244,15 +244,28 @@ def story_view(
         has_time=story.has_time,
         summary=story.summary,
         byline=list(story.byline),
-        dateline=View(place=story.dateline.place, agency=story.dateline.agency),
+        dateline=_shared(
+            site, "dateline", place=story.dateline.place, agency=story.dateline.agency
+        ),
         caption=story.caption,
         source=story.source,
         terms=terms,
         body=Markup(md.render(story.body)) if md else None,
         credits=list(story.credit_lines),
-        lead=_lead(story),
+        lead=_shared(site, "lead", **_lead(story)),
         extra=dict(story.extra),
     )
+
+
+def _shared(site: Site, name: str, **values: Any) -> View:
+    """One View per build for equal small values (datelines, lead flags) that many story
+    views carry: read-only, like every view shared between pages."""
+    memo = build_memo(site, name)
+    key = tuple(values.values())
+    view = memo.get(key)
+    if view is None:
+        view = memo[key] = View(values)
+    return view
 
 
 def _lead(story: Story) -> dict[str, bool]:
@@ -263,10 +276,10 @@ def _lead(story: Story) -> dict[str, bool]:
     """
     first = story.body.lstrip().split("\n\n", 1)[0].replace("\\", "")
     place = (story.dateline.place or "").upper()
-    return View(
-        has_dateline=bool(place) and first.upper().startswith(place),
-        has_summary=bool(story.summary) and story.summary[:120] in " ".join(first.split()),
-    )
+    return {
+        "has_dateline": bool(place) and first.upper().startswith(place),
+        "has_summary": bool(story.summary) and story.summary[:120] in " ".join(first.split()),
+    }
 
 
 def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from site_gen.config import SiteConfig
 from site_gen.errors import SiteGenError, SourceError, raise_all
-from site_gen.frontmatter import FrontMatter, split_front_matter
+from site_gen.frontmatter import FrontMatter, body_of, split_front_matter
 from site_gen.model import Content, Dateline, StandalonePage, Story, TermFile
 from site_gen.names import slugify
 
@@ -21,8 +21,14 @@ STORY_KEYS = {
 T = TypeVar("T")
 
 
-def parse_story(text: str, path: Path, config: SiteConfig, digest: str = "") -> Story:
-    """Turn a story file's text into a Story; raise BuildErrors listing every problem."""
+def parse_story(
+    text: str, path: Path, config: SiteConfig, digest: str = "", *, keep_body: bool = True
+) -> Story:
+    """Turn a story file's text into a Story; raise BuildErrors listing every problem.
+
+    Without ``keep_body`` the Story holds only the body's first paragraph, and the body is
+    read again from ``path`` when needed (``story_body``): ``text`` must be that file's.
+    """
     fm = split_front_matter(text, path)
     errors: list[SiteGenError] = []
     check = _Checker(fm, path, errors)
@@ -44,12 +50,32 @@ def parse_story(text: str, path: Path, config: SiteConfig, digest: str = "") -> 
         terms=terms,
         source=check.text("source"),
         draft=check.flag("draft"),
-        body=fm.body,
+        body=fm.body if keep_body else None,
         digest=digest or _sha256(text.encode("utf-8")),
         extra={k: v for k, v in fm.data.items() if k not in STORY_KEYS | set(taxonomy_names)},
+        opening=None if keep_body else first_paragraph(fm.body),
     )
     raise_all(errors)
     return story
+
+
+def first_paragraph(body: str) -> str:
+    """The first paragraph of a Markdown body, without backslash escapes."""
+    return body.lstrip().split("\n\n", 1)[0].replace("\\", "")
+
+
+def story_body(story: Story) -> str:
+    """A story's Markdown body: kept in memory, or read again from its file.
+
+    The file must still be the one parsed (same sha256); one changed since is reported as
+    an error, and the next build parses it again.
+    """
+    if story.body is not None:
+        return story.body
+    text, digest = read_text(story.path)
+    if digest != story.digest:
+        raise SourceError(story.path, None, "changed during the build: build again")
+    return body_of(text)
 
 
 def parse_term_file(text: str, path: Path, taxonomy: str, digest: str = "") -> TermFile:
@@ -107,6 +133,7 @@ def load_content(
     ``memo(path, parse)`` may return a cached result instead of calling ``parse(path)``
     (paths are strings there: most files are not parsed, so they never need a ``Path``).
     """
+    keep_body = read is not None  # stories read from disk are read again for their bodies
     read = read or read_text
     root = config.content_path
     errors: list[SiteGenError] = []
@@ -120,7 +147,9 @@ def load_content(
 
     stories = _parse_all(
         _md_files(root / "stories"),
-        parse_with(lambda text, path, digest: parse_story(text, path, config, digest)),
+        parse_with(
+            lambda text, path, digest: parse_story(text, path, config, digest, keep_body=keep_body)
+        ),
         errors,
     )
     term_files: list[TermFile] = []

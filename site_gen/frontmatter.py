@@ -31,19 +31,34 @@ class FrontMatter:
 
 def split_front_matter(text: str, path: Path, *, required: bool = True) -> FrontMatter:
     """Parse ``---``-fenced YAML at the start of ``text``; errors carry the file's line."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != FENCE:
+    lines, end = _fenced(text)
+    if end == 0:
         if required:
             raise SourceError(path, 1, "no front matter: the file must start with a '---' line")
-        return FrontMatter({}, {}, text, 1)
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+        return FrontMatter({}, {}, "\n".join(lines), 1)
     if end is None:
         raise SourceError(path, 1, "front matter is not closed: add a '---' line after it")
     block = "\n".join(lines[1:end])
     data, key_lines = _load_yaml(block, path, first_line=2)
     body = "\n".join(lines[end + 1 :])
     return FrontMatter(data, key_lines, body, 1)
+
+
+def body_of(text: str) -> str:
+    """The body of a file's text, as ``split_front_matter`` gives it (without reading YAML)."""
+    lines, end = _fenced(text)
+    return "\n".join(lines[end + 1 :] if end else lines)
+
+
+def _fenced(text: str) -> tuple[list[str], int | None]:
+    """The text's lines (newlines normalised) and the line of the closing fence: 0 when
+    there is no opening fence, None when the front matter is not closed."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return lines, 0
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    return lines, end
 
 
 def _compose(block: str) -> tuple[Any, Any]:

@@ -38,9 +38,10 @@ class Story:
     terms: Mapping[str, tuple[str, ...]]  # taxonomy name -> names as written
     source: str
     draft: bool
-    body: str  # Markdown
+    body: str | None  # Markdown; None: still in the file (see content.story_body)
     digest: str  # sha256 of the file's bytes
     extra: Mapping[str, Any] = field(default_factory=dict)
+    opening: str | None = None  # the body's first paragraph, when the body is not kept
 
     @functools.cached_property
     def outline(self) -> str:

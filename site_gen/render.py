@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from site_gen.assemble import story_url, term_url
+from site_gen.content import first_paragraph, story_body
 from site_gen.deps import build_memo, remember
 from site_gen.errors import SiteGenError, SourceError
 from site_gen.markup import MarkdownCache
@@ -250,7 +251,7 @@ def story_view(
         caption=story.caption,
         source=story.source,
         terms=terms,
-        body=Markup(md.render(story.body)) if md else None,
+        body=Markup(md.render(story_body(story))) if md else None,
         credits=list(story.credit_lines),
         lead=_shared(site, "lead", **_lead(story)),
         extra=dict(story.extra),
@@ -274,7 +275,7 @@ def _lead(story: Story) -> dict[str, bool]:
     Ingested wire copy keeps ``AMMAN (Reuters) -`` and the lead sentence in the body, so
     the page then shows neither a separate dateline kicker nor a standfirst.
     """
-    first = story.body.lstrip().split("\n\n", 1)[0].replace("\\", "")
+    first = story.opening if story.opening is not None else first_paragraph(story.body or "")
     place = (story.dateline.place or "").upper()
     return {
         "has_dateline": bool(place) and first.upper().startswith(place),

@@ -4,9 +4,15 @@ from pathlib import Path
 import pytest
 
 from site_gen.config import load_config
-from site_gen.content import load_content, parse_page, parse_story, parse_term_file
+from site_gen.content import (
+    load_content,
+    parse_page,
+    parse_story,
+    parse_term_file,
+    story_body,
+)
 from site_gen.errors import BuildErrors, SourceError
-from site_gen.frontmatter import split_front_matter
+from site_gen.frontmatter import body_of, split_front_matter
 
 P = Path("content/stories/x.md")
 
@@ -156,3 +162,27 @@ def test_non_utf8_story_is_an_error(fixture_site):
     (fixture_site / "content" / "stories" / "latin1.md").write_bytes(b"---\ntitle: Caf\xe9\n---\n")
     with pytest.raises(SourceError, match=r"latin1.md:2: not valid UTF-8 text"):
         load_content(load_config(fixture_site))
+
+
+def test_loaded_stories_read_their_bodies_again_from_the_file(tmp_path, config):
+    """Stories loaded from disk keep only their first paragraph in memory; the body is read
+    again (checked against the parsed file's digest) when a page needs it."""
+    stories = tmp_path / "content" / "stories"
+    stories.mkdir(parents=True)
+    path = stories / "a.md"
+    path.write_bytes(b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\nFirst \\*para.\r\n\r\nSecond.\r\n")
+    (story,) = load_content(config).stories
+    assert story.body is None and story.opening == "First *para."
+    assert story_body(story) == "First \\*para.\n\nSecond.\n"
+    path.write_text("---\ntitle: A\n---\nEdited since.\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"a.md: changed during the build: build again"):
+        story_body(story)
+
+
+def test_body_of_matches_split_front_matter():
+    for text in (
+        "---\ntitle: A\n---\nBody\n",
+        "No fence\nat all\n",
+        "\ufeff---\r\nx: 1\r\n...\r\nB",
+    ):
+        assert body_of(text) == split_front_matter(text, P, required=False).body

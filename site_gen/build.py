@@ -51,7 +51,7 @@ from site_gen.cache import (
 )
 from site_gen.config import SiteConfig, load_config
 from site_gen.content import load_content
-from site_gen.deps import SITE, TrackedSite, model_digests
+from site_gen.deps import SITE, TrackedSite, forget_build_memos, model_digests
 from site_gen.errors import SiteGenError, raise_all
 from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
 from site_gen.markup import MarkdownCache
@@ -457,7 +457,9 @@ def _init_worker(job: _Job) -> None:
 
 
 def _worker_chunk(units: list[Unit]) -> tuple[list[Result], list[Unit], dict, set]:
-    return _render_chunk(_WORKER_JOB[0], units)
+    part = _render_chunk(_WORKER_JOB[0], units)
+    forget_build_memos(_WORKER_JOB[0].site)  # before its results are sent: a lower peak
+    return part
 
 
 def _render_all(job: _Job, units: list[Unit], jobs: int) -> tuple[list[Result], set[str]]:
@@ -497,9 +499,12 @@ def _render_parallel(
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs - 1, initializer=_init_worker, initargs=(job,)) as pool:
+    with context.Pool(
+        jobs - 1, initializer=_init_worker, initargs=(job,), maxtasksperchild=1
+    ) as pool:
         pending = [pool.apply_async(_worker_chunk, (share,)) for share in shares[1:]]
         parts = [_render_chunk(job, shares[0])]
+        forget_build_memos(job.site)  # rendering is over here; the workers' results follow
         parts += [p.get() for p in pending]
     results: list[Result] = []
     failed: list[Unit] = []

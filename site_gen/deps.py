@@ -177,6 +177,11 @@ def build_memo(site: Site | TrackedSite, name: str) -> dict[Any, Any]:
     return memos.setdefault(name, {})
 
 
+def forget_build_memos(site: Site) -> None:
+    """Drop every ``build_memo`` of this Site (when no more rendering will use them)."""
+    site.__dict__.pop("_memos", None)
+
+
 def outline_memo(site: Site | TrackedSite, name: str) -> dict[Any, Any]:
     """A cache kept (and saved) with the site's outline, for values derived from the outline
     alone or keyed by what else they read; reading it records nothing."""

@@ -171,6 +171,10 @@ class Page:
         """Every field's value, in field order."""
         return _page_values(self)
 
+    def __reduce__(self) -> tuple[type[Page], tuple[Any, ...]]:
+        # pickled as constructor arguments: far faster to load than the slotted state
+        return Page, self.values()
+
 
 _page_values = operator.attrgetter(*(f.name for f in fields(Page)))
 

@@ -341,7 +341,8 @@ class _Plan:
         previous: dict[str, bytes] = {}
         kept: dict[str, OutputRecord] = {}
         target = disk.out_dir
-        check = not state.private_output  # else only this state's builds changed the files
+        # A private folder changes only through this state's builds, unless it was replaced.
+        check = not state.private_output or state.folder_id != _folder_id(target)
         for unit in units:
             out = unit[0]
             record = state.outputs.get(out)
@@ -358,6 +359,14 @@ class _Plan:
         if not state.outputs:  # first build into this folder: clear out whatever is there
             stale = unknown_files(target, current)
         return cls(units, shapes, dirty, previous, stale, digests, kept, target, changed_keys, salt)
+
+
+def _folder_id(folder: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _units(
@@ -536,6 +545,7 @@ def _update_state(
             size, mtime = stat.st_size, stat.st_mtime_ns
         outputs[output] = OutputRecord(plan.shapes[output], ids, sha, size, mtime)
     state.outputs = outputs
+    state.folder_id = _folder_id(plan.target)
     state.digests = plan.digests
     state.render_salt = plan.salt
 

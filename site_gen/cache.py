@@ -70,6 +70,7 @@ class BuildState:
     parsed_reset: bool = False  # the parse cache was emptied: every shard needs writing
     env: tuple[str, Any] | None = None  # (salt, Jinja environment) kept between builds
     private_output: bool = False  # only builds with this state write to its output folder
+    folder_id: tuple[int, int] | None = None  # (device, inode) of that folder when last built
     units: Any = None  # (outline key, output units, their shapes) from the last build
     outline: Any = None  # the SiteOutline of the last build (reused while its key holds)
     outline_saved: Any = None  # what the outline on disk holds (see _outline_mark)

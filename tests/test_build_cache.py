@@ -129,6 +129,19 @@ def test_state_kept_in_memory_skips_the_disk_cache(built: Path, tmp_path: Path) 
     assert build_site(built, out_dir=out, state=state).written == ()
 
 
+def test_private_output_folder_is_trusted_until_it_is_replaced(built: Path, tmp_path: Path) -> None:
+    """Serve's state skips the stat of every output, but not a deleted or replaced folder."""
+    state = BuildState(private_output=True)
+    out = tmp_path / "serve"
+    first = build_site(built, out_dir=out, state=state)
+    assert build_site(built, out_dir=out, state=state).rendered == 0
+    shutil.rmtree(out)
+    again = build_site(built, out_dir=out, state=state)
+    assert again.rendered == first.rendered and (out / STORY_PAGE).is_file()
+    build_site(built, out_dir=tmp_path / "clean", clean=True)
+    assert tree(out) == tree(tmp_path / "clean")
+
+
 def test_tracked_site_records_each_read(built: Path) -> None:
     from site_gen.assemble import assemble_site
     from site_gen.config import load_config

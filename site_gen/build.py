@@ -51,7 +51,7 @@ from site_gen.cache import (
 )
 from site_gen.config import SiteConfig, load_config
 from site_gen.content import load_content
-from site_gen.deps import SITE, TrackedSite, forget_build_memos, model_digests
+from site_gen.deps import SITE, TrackedSite, forget_build_memos, model_digests, outline_memo
 from site_gen.errors import SiteGenError, raise_all
 from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
 from site_gen.markup import MarkdownCache
@@ -316,7 +316,7 @@ class _Plan:
     """Which outputs this build renders, and which files it removes."""
 
     units: list[Unit]
-    shapes: dict[str, str]
+    shapes: dict[str, bytes]
     dirty: list[Unit]
     previous: dict[str, bytes]  # output -> sha256 of the intact file on disk
     stale: list[str]
@@ -336,7 +336,7 @@ class _Plan:
         changed_keys = [k for k in digests.keys() | old.keys() if digests.get(k) != old.get(k)]
         changed = {state.key_ids[k] for k in changed_keys if k in state.key_ids}
         affected = outputs_reading(records, changed)
-        units, shapes = _units(site, statics, state)
+        units, shapes = _units(site, statics)
         dirty: list[Unit] = []
         previous: dict[str, bytes] = {}
         kept: dict[str, OutputRecord] = {}
@@ -369,19 +369,22 @@ def _folder_id(folder: Path) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def _units(
-    site: Site, statics: dict[str, Path], state: BuildState
-) -> tuple[list[Unit], dict[str, Any]]:
-    """``output_units`` and each one's shape; those made from the outline are kept in the
-    state for as long as the outline is the same."""
-    key = site.outline.key if site.outline is not None else None
-    if key is None or state.units is None or state.units[0] != key:
+def _units(site: Site, statics: dict[str, Path]) -> tuple[list[Unit], dict[str, bytes]]:
+    """``output_units`` and a digest of each one's shape; those made from the outline are
+    kept (and saved) with it."""
+    memo = outline_memo(site, "units")
+    if "units" not in memo:
         made = output_units(site, {})
-        state.units = (key, made, {out: _shape(site, kind, arg) for out, kind, arg in made})
-    units = state.units[1] + [(rel, "static", path) for rel, path in statics.items()]
-    shapes = dict(state.units[2])
-    shapes.update((rel, _shape(site, "static", path)) for rel, path in statics.items())
+        memo["shapes"] = {out: _digest(_shape(site, kind, arg)) for out, kind, arg in made}
+        memo["units"] = made
+    units = memo["units"] + [(rel, "static", path) for rel, path in statics.items()]
+    shapes = dict(memo["shapes"])
+    shapes.update((rel, _digest(_shape(site, "static", path))) for rel, path in statics.items())
     return units, shapes
+
+
+def _digest(shape: Any) -> bytes:
+    return hashlib.blake2b(repr(shape).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _shape(site: Site, kind: str, arg: Any) -> Any:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-FORMAT = 9
+FORMAT = 10
 GITIGNORE = "# sitegen's cache: safe to delete\n*\n"
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (no tool can set ctime)
@@ -45,7 +45,7 @@ RACY_NS = 2_000_000_000  # file time stamps are only as fine as the kernel's clo
 class OutputRecord(NamedTuple):
     """One output file as the last build left it."""
 
-    shape: Any  # the output's own description (its Page, a static file's source and stamp)
+    shape: bytes  # digest of the output's own description (its Page, a static file's stamp)
     deps: array  # ids (in BuildState.keys) of the model keys read while rendering it
     sha256: bytes
     size: int
@@ -71,7 +71,6 @@ class BuildState:
     env: tuple[str, Any] | None = None  # (salt, Jinja environment) kept between builds
     private_output: bool = False  # only builds with this state write to its output folder
     folder_id: tuple[int, int] | None = None  # (device, inode) of that folder when last built
-    units: Any = None  # (outline key, output units, their shapes) from the last build
     outline: Any = None  # the SiteOutline of the last build (reused while its key holds)
     outline_saved: Any = None  # what the outline on disk holds (see _outline_mark)
 

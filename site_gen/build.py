@@ -174,6 +174,7 @@ def build_site(
             job.staging.open()
             try:
                 results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
+                state.folder_id = None  # until recorded again: a partial commit gets checked
                 stats = job.staging.commit(r[0] for r in results if r[4])
             except BaseException:
                 job.staging.discard()
@@ -538,7 +539,6 @@ def _update_state(
     table: tuple[list[str], dict[str, int]],
 ) -> None:
     outputs = dict(plan.kept)
-    state.keys, state.key_ids = table
     for output, sha, size, ids, _staged in results:
         stat = stats.get(output)
         if stat is None and output in plan.previous:  # unchanged, and intact on disk
@@ -547,6 +547,7 @@ def _update_state(
             stat = stat or (plan.target / output).stat()
             size, mtime = stat.st_size, stat.st_mtime_ns
         outputs[output] = OutputRecord(plan.shapes[output], ids, sha, size, mtime)
+    state.keys, state.key_ids = table  # only now: the records above use the old table
     state.outputs = outputs
     state.folder_id = _folder_id(plan.target)
     state.digests = plan.digests

@@ -266,7 +266,12 @@ class DiskCheck:
 
     def _fork(self) -> None:
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # the helper: stat, report, exit without any cleanup of the parent's
             status = 1
             try:

@@ -36,11 +36,12 @@ def render_search_index(site: Site) -> str:
     The term list and each story's entry are kept with the site's outline (which fixes the
     terms and their positions), an entry for as long as its story's file is the same.
     """
-    memo = outline_memo(site, "search")
+    memo = outline_memo(site, "search-stories")  # story slug -> (file digest, entry)
+    kept = outline_memo(site, "search-terms")
     taxonomies = list(site.taxonomies.values())  # read through the site, for its keys
-    if "terms" not in memo:
-        memo["terms"] = _terms(site, taxonomies)
-    terms_text, position, names = memo["terms"]
+    if "terms" not in kept:
+        kept["terms"] = _terms(site, taxonomies)
+    terms_text, position, names = kept["terms"]
     entries: list[str] = []
     for story in site.stories:
         named = site.story_terms.get(story.slug, {})

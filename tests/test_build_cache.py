@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -202,3 +203,15 @@ def test_outputs_reading_finds_exactly_the_outputs_that_read_a_key() -> None:
         assert outputs_reading(records, ids) == expected
     assert outputs_reading(records, {0x00000201}) == set()  # only across the two edge ids
     assert outputs_reading(records, {2}) == {"edge"}
+
+
+def test_story_slugs_never_collide_with_kept_search_data(built: Path) -> None:
+    """A story whose slug is ``terms`` gets its own search entry, build after build."""
+    story = built / "content" / "stories" / "terms.md"
+    story.write_text("---\ntitle: Terms\ndate: 2019-07-01\nslug: terms\n---\nFirst.\n")
+    build_site(built)
+    story.write_text(story.read_text() + "\nSecond.\n")
+    build_site(built)
+    index = json.loads((built / "public" / "search.json").read_text(encoding="utf-8"))
+    assert [s["t"] for s in index["stories"]].count("Terms") == 1
+    assert index["terms"] and all("n" in t for t in index["terms"])

@@ -477,13 +477,7 @@ def _worker_chunk(units: list[Unit]) -> tuple[list[Result], list[Unit], dict, se
 
 def _render_all(job: _Job, units: list[Unit], jobs: int) -> tuple[list[Result], set[str]]:
     """Render in this process and, for large batches, in forked workers; raise all errors."""
-    import multiprocessing  # only here: most incremental builds never need it
-
-    if (
-        jobs < 2
-        or len(units) < PARALLEL_MIN
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if jobs < 2 or len(units) < PARALLEL_MIN or not hasattr(os, "fork"):
         results, failed, _new, used = _render_chunk(job, units)
     else:
         results, failed, used = _render_parallel(job, units, jobs)
@@ -504,15 +498,14 @@ def _render_parallel(
 ) -> tuple[list[Result], list[Unit], set[str]]:
     """Split the work: ``jobs - 1`` forked workers and this process take turns by position;
     kinds that keep results with the outline (``KEPT_KINDS``) render here."""
+    import multiprocessing  # only here: most incremental builds never fork
+
     rest = [u for u in units if u[1] not in KEPT_KINDS]
     shares = [rest[n::jobs] for n in range(jobs)]
     shares[0] += [u for u in units if u[1] in KEPT_KINDS]
-    # The collector is paused (build_site), so workers never touch, and so never copy, the
-    # model they inherit.
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    with context.Pool(
+    # Workers inherit the model; each copies the memory pages of what it reads (reference
+    # counts), so memos are dropped when a process is done, and the worker then exits.
+    with multiprocessing.get_context("fork").Pool(
         jobs - 1, initializer=_init_worker, initargs=(job,), maxtasksperchild=1
     ) as pool:
         pending = [pool.apply_async(_worker_chunk, (share,)) for share in shares[1:]]

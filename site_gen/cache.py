@@ -122,6 +122,8 @@ def outputs_reading(records: Mapping[str, OutputRecord], ids: set[int]) -> set[s
     For a few ids, every output's ids are joined into one buffer and each id is searched
     for with ``bytes.find`` (in C), instead of testing tens of thousands of outputs.
     """
+    if not ids:
+        return set()
     if len(ids) > SCAN_LIMIT:
         return {out for out, record in records.items() if not ids.isdisjoint(record.deps)}
     names = list(records)

@@ -166,6 +166,8 @@ def build_site(
             if strict and warnings:
                 raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
             plan = _Plan.make(site, statics, state, salt, disk)
+            if owned and not plan.kept:  # every record is replaced: free them before rendering
+                state.reset_outputs()  # (the plan copied what it needs of them)
             env = _environment(state, config.root, folder, salt)
             keys, key_ids = _key_table(state, plan)
             job = _Job(
@@ -319,7 +321,7 @@ class _Plan:
     units: list[Unit]
     shapes: dict[str, bytes]
     dirty: list[Unit]
-    previous: dict[str, bytes]  # output -> sha256 of the intact file on disk
+    previous: dict[str, tuple[bytes, int, int]]  # intact output -> (sha256, size, mtime_ns)
     stale: list[str]
     digests: dict[str, str]
     kept: dict[str, OutputRecord]
@@ -339,7 +341,7 @@ class _Plan:
         affected = outputs_reading(records, changed)
         units, shapes = _units(site, statics)
         dirty: list[Unit] = []
-        previous: dict[str, bytes] = {}
+        previous: dict[str, tuple[bytes, int, int]] = {}
         kept: dict[str, OutputRecord] = {}
         target = disk.out_dir
         # A private folder changes only through this state's builds, unless it was replaced.
@@ -350,7 +352,7 @@ class _Plan:
             if record is None or (check and not disk.intact(out, record.size, record.mtime_ns)):
                 dirty.append(unit)  # never built, or changed on disk since
                 continue
-            previous[out] = record.sha256
+            previous[out] = (record.sha256, record.size, record.mtime_ns)
             if out in records and record.shape == shapes[out] and out not in affected:
                 kept[out] = record
             else:
@@ -405,7 +407,7 @@ class _Job:
     env: ThemeEnvironment
     markdown: MarkdownStore | None
     staging: Staging
-    previous: dict[str, bytes]
+    previous: dict[str, tuple[bytes, int, int]]  # see _Plan
     check_disk: bool  # compare with files on disk that the cache knows nothing about
     key_ids: dict[str, int]  # every model key's id (see _key_table)
 
@@ -425,13 +427,22 @@ def _key_table(state: BuildState, plan: _Plan) -> tuple[list[str], dict[str, int
 
 
 def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[Unit], dict, set]:
-    """Render units, staging each whose bytes differ from the file on disk."""
+    """Render units, staging each whose bytes differ from the file on disk.
+
+    Units are rendered by folder depth: links are relative, so the story cards and term
+    links a page shares with others are made per depth, and those of one depth are dropped
+    before the next depth starts (a lower peak, the same work).
+    """
     md = MarkdownCache(job.markdown if job.markdown is not None else {})
     results: list[Result] = []
     failed: list[Unit] = []
     unknown = job.key_ids[SITE]  # a read without a key of its own: any change rebuilds it
-    for unit in units:
+    depth = -1
+    for unit in sorted(units, key=_depth):
         output, kind, arg = unit
+        if _depth(unit) != depth:
+            forget_build_memos(job.site)
+            depth = _depth(unit)
         deps: set[str] = set()
         try:
             if kind == "static":
@@ -443,7 +454,8 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
             failed.append(unit)
             continue
         sha = hashlib.sha256(data).digest()
-        known = job.previous.get(output)
+        on_disk = job.previous.get(output)
+        known = on_disk[0] if on_disk else None
         if known is None and job.check_disk:
             known = _disk_digest(job.staging.out_dir / output)
         staged = known != sha
@@ -453,6 +465,10 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
         results.append((output, sha, len(data), ids, staged))
     new = dict(job.markdown.new) if job.markdown is not None else {}
     return results, failed, new, md.used
+
+
+def _depth(unit: Unit) -> int:
+    return unit[0].count("/")
 
 
 def _disk_digest(path: Path) -> bytes | None:
@@ -535,7 +551,7 @@ def _update_state(
     for output, sha, size, ids, _staged in results:
         stat = stats.get(output)
         if stat is None and output in plan.previous:  # unchanged, and intact on disk
-            size, mtime = state.outputs[output].size, state.outputs[output].mtime_ns
+            _sha, size, mtime = plan.previous[output]
         else:
             stat = stat or (plan.target / output).stat()
             size, mtime = stat.st_size, stat.st_mtime_ns

@@ -11,6 +11,7 @@ from site_gen.errors import SiteGenError, SourceError, raise_all
 from site_gen.model import (
     Content,
     Page,
+    PageList,
     Site,
     SiteOutline,
     StandalonePage,
@@ -131,7 +132,7 @@ def _pages(
     stories: tuple[Story, ...],
     taxonomies: dict[str, Taxonomy],
     standalone: Sequence,
-) -> tuple[Page, ...]:
+) -> PageList:
     slugs = tuple(s.slug for s in stories)
     pages = list(_paginate("home", "", config.title, slugs, config.per_page))
     pages += _paginate("archive", "stories/", "All stories", slugs, ARCHIVE_PER_PAGE)
@@ -148,7 +149,7 @@ def _pages(
             )
     pages.append(Page("search", "search/", "Search"))
     pages.append(Page("404", "404.html", "Page not found"))
-    return tuple(pages)
+    return PageList(pages)
 
 
 def _paginate(

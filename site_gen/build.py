@@ -152,7 +152,7 @@ def build_site(
             if not config.base_url:
                 warnings.append(f"base_url is not set: absolute URLs use {config.absolute_base}")
             memo = state.parse_memo(_hash(code, repr(config)), stamps)
-            content = load_content(config, memo=memo)
+            content = load_content(config, memo=memo, jobs=jobs or os.cpu_count() or 1)
             statics = static_files([config.root / "static", theme_dir("static")])
             site = assemble_site(
                 config,

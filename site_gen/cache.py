@@ -97,10 +97,16 @@ class BuildState:
         changed: set[str] = set()  # paths parsed anew
         now = time.time_ns()
 
-        def memo(key: str, parse: Callable[[str], Any]) -> Any:
-            stamp = stamps.get(key) or file_stamp(key)
+        def reusable(key: str, stamp: Stamp) -> Any:
             cached = self.parsed.get(key)
             if cached is not None and cached[0] == stamp and stamp[3] < cached[2] - RACY_NS:
+                return cached
+            return None
+
+        def memo(key: str, parse: Callable[[str], Any]) -> Any:
+            stamp = stamps.get(key) or file_stamp(key)
+            cached = reusable(key, stamp)
+            if cached is not None:
                 fresh[key] = cached
                 return cached[1]
             value = parse(key)
@@ -108,8 +114,13 @@ class BuildState:
             changed.add(key)
             return value
 
+        def missing(keys: Iterable[str]) -> list[str]:
+            """The keys that ``memo`` would parse (as far as their stamps tell now)."""
+            return [k for k in keys if k not in stamps or reusable(k, stamps[k]) is None]
+
         memo.fresh = fresh  # type: ignore[attr-defined]
         memo.changed = changed  # type: ignore[attr-defined]
+        memo.missing = missing  # type: ignore[attr-defined]
         return memo
 
 

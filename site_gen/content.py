@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from site_gen.config import SiteConfig
 from site_gen.errors import SiteGenError, SourceError, raise_all
+from site_gen.forked import ForkedMap
 from site_gen.frontmatter import FrontMatter, body_of, split_front_matter
 from site_gen.model import Content, Dateline, StandalonePage, Story, TermFile
 from site_gen.names import slugify
@@ -19,6 +20,7 @@ STORY_KEYS = {
     *("title", "slug", "date", "summary", "byline", "dateline", "caption", "source", "draft"),
 }
 T = TypeVar("T")
+PARALLEL_PARSE = 1000  # stories to parse: from this many, a forked helper parses half
 
 
 def parse_story(
@@ -125,33 +127,49 @@ Memo = Callable[[str, Callable[[str], Any]], Any]
 
 
 def load_content(
-    config: SiteConfig, read: Reader | None = None, memo: Memo | None = None
+    config: SiteConfig, read: Reader | None = None, memo: Memo | None = None, jobs: int = 1
 ) -> Content:
     """Read every content file; raise BuildErrors with all problems at once.
 
     ``read(path) -> (text, digest)`` lets a caller supply cached file reads;
     ``memo(path, parse)`` may return a cached result instead of calling ``parse(path)``
     (paths are strings there: most files are not parsed, so they never need a ``Path``).
+    With ``jobs`` above 1 and many stories to parse, a forked helper parses half of them.
     """
     keep_body = read is not None  # stories read from disk are read again for their bodies
     read = read or read_text
     root = config.content_path
     errors: list[SiteGenError] = []
 
-    def parse_with(parser: Callable[[str, Path, str], T]) -> Callable[[str], T]:
+    def parse_raw(
+        parser: Callable[[str, Path, str], T], helper: ForkedMap | None = None
+    ) -> Callable[[str], T]:
         def parse(name: str) -> T:
+            done = helper.get(name) if helper is not None else None
+            if done is not None:
+                return done
             path = Path(name)
             return parser(*_swap(read(path), path))
 
+        return parse
+
+    def parse_with(
+        parser: Callable[[str, Path, str], T], helper: ForkedMap | None = None
+    ) -> Callable[[str], T]:
+        parse = parse_raw(parser, helper)
         return (lambda path: memo(path, parse)) if memo else parse
 
-    stories = _parse_all(
-        _md_files(root / "stories"),
-        parse_with(
-            lambda text, path, digest: parse_story(text, path, config, digest, keep_body=keep_body)
-        ),
-        errors,
-    )
+    def story_parser(text: str, path: Path, digest: str) -> Story:
+        return parse_story(text, path, config, digest, keep_body=keep_body)
+
+    story_files = _md_files(root / "stories")
+    missing = getattr(memo, "missing", None)
+    todo = missing(story_files) if missing is not None else story_files
+    if jobs > 1 and len(todo) >= PARALLEL_PARSE and hasattr(os, "fork"):
+        with ForkedMap(parse_raw(story_parser), todo[len(todo) // 2 :]) as helper:
+            stories = _parse_all(story_files, parse_with(story_parser, helper), errors)
+    else:
+        stories = _parse_all(story_files, parse_with(story_parser), errors)
     term_files: list[TermFile] = []
     for tax in config.taxonomies:
         term_files += _parse_all(

@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from site_gen.model import Page, Site, Story, Taxonomy, Term
+from site_gen.model import PageList, Site, Story, Taxonomy, Term
 
 T = TypeVar("T")
 SITE = "site"  # anything at all
@@ -68,7 +68,7 @@ class TrackedSite:
         return _TrackedStories(self._site.stories, self._deps)
 
     @property
-    def pages(self) -> tuple[Page, ...]:
+    def pages(self) -> PageList:
         self._deps.add(PAGES)
         return self._site.pages
 

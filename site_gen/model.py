@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -179,6 +179,50 @@ class Page:
 _page_values = operator.attrgetter(*(f.name for f in fields(Page)))
 
 
+class PageList(Sequence[Page]):
+    """The site's pages, in order: pickled as their field values, and each ``Page`` made
+    when it is first read (a build that reuses the outline reads few of them)."""
+
+    __slots__ = ("_pages", "_values")
+
+    def __init__(self, pages: Iterable[Page] = ()) -> None:
+        self._pages: list[Page | None] = list(pages)
+        self._values: tuple[tuple[Any, ...], ...] = ()
+
+    @classmethod
+    def _from_values(cls, values: tuple[tuple[Any, ...], ...]) -> PageList:
+        made = cls()
+        made._pages, made._values = [None] * len(values), values
+        return made
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        page = self._pages[index]
+        if page is None:
+            page = self._pages[index] = Page(*self._values[index])
+        return page
+
+    def __iter__(self) -> Iterator[Page]:
+        for n in range(len(self._pages)):
+            yield self[n]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        values = tuple(
+            page.values() if page is not None else self._values[n]
+            for n, page in enumerate(self._pages)
+        )
+        return PageList._from_values, (values,)
+
+
 @dataclass(frozen=True, eq=False)
 class SiteOutline:
     """What assembly derives from the stories' outlines, the term files, the standalone
@@ -186,7 +230,7 @@ class SiteOutline:
 
     key: str
     taxonomies: Mapping[str, Taxonomy]
-    pages: tuple[Page, ...]
+    pages: PageList
     story_terms: Mapping[str, Mapping[str, tuple[str, ...]]]
     warnings: tuple[str, ...]
     digests: dict[str, str] = field(default_factory=dict)  # filled once by deps.model_digests
@@ -200,7 +244,7 @@ class Site:
     config: SiteConfig
     stories: tuple[Story, ...]  # newest first, undated last
     taxonomies: Mapping[str, Taxonomy]
-    pages: tuple[Page, ...]
+    pages: PageList
     standalone: tuple[StandalonePage, ...]
     story_terms: Mapping[str, Mapping[str, tuple[str, ...]]]  # story slug -> taxonomy -> slugs
     outline: SiteOutline | None = field(default=None, compare=False, repr=False)

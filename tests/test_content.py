@@ -1,8 +1,10 @@
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
+from site_gen import content
 from site_gen.config import load_config
 from site_gen.content import (
     load_content,
@@ -12,6 +14,7 @@ from site_gen.content import (
     story_body,
 )
 from site_gen.errors import BuildErrors, SourceError
+from site_gen.forked import ForkedMap
 from site_gen.frontmatter import body_of, split_front_matter
 
 P = Path("content/stories/x.md")
@@ -186,3 +189,39 @@ def test_body_of_matches_split_front_matter():
         "\ufeff---\r\nx: 1\r\n...\r\nB",
     ):
         assert body_of(text) == split_front_matter(text, P, required=False).body
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked parsing needs os.fork")
+def test_a_forked_helper_parses_half_the_stories_to_the_same_content(fixture_site, monkeypatch):
+    monkeypatch.setattr(content, "PARALLEL_PARSE", 2)
+    config = load_config(fixture_site)
+    serial = load_content(config, jobs=1)
+    parallel = load_content(config, jobs=2)
+    assert len(serial.stories) >= 4
+    assert parallel == serial
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked parsing needs os.fork")
+def test_errors_in_the_helpers_half_are_reported_as_in_a_serial_parse(fixture_site, monkeypatch):
+    monkeypatch.setattr(content, "PARALLEL_PARSE", 2)
+    stories = fixture_site / "content" / "stories"
+    (stories / "zz-bad.md").write_text("---\ntitle: A\ndate: nope\n---\n")  # last: the helper's
+    with pytest.raises(SourceError) as serial:
+        load_content(load_config(fixture_site), jobs=1)
+    with pytest.raises(SourceError) as parallel:
+        load_content(load_config(fixture_site), jobs=2)
+    assert str(parallel.value) == str(serial.value)
+    assert "zz-bad.md:3: front matter: 'date' must be an ISO date" in str(parallel.value)
+
+
+def test_forked_map_leaves_out_what_failed_and_never_waits_for_other_items():
+    def half(n: int) -> float:
+        if n == 3:
+            raise ValueError("three")
+        return n / 2
+
+    with ForkedMap(half, [2, 3, 4]) as helper:
+        assert helper.get(9, "mine") == "mine"  # not the helper's: answered at once
+        assert helper.get(2) == 1.0
+        assert helper.get(3, "again") == "again"  # failed there: the caller does it itself
+        assert helper.get(4) == 2.0

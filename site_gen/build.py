@@ -336,7 +336,8 @@ class _Plan:
         digests = model_digests(site)
         records = state.outputs if state.render_salt == salt else {}
         old = state.digests if records else {}
-        changed_keys = [k for k in digests.keys() | old.keys() if digests.get(k) != old.get(k)]
+        changed_keys = [k for k, digest in digests.items() if old.get(k) != digest]
+        changed_keys += [k for k in old if k not in digests]
         changed = {state.key_ids[k] for k in changed_keys if k in state.key_ids}
         affected = outputs_reading(records, changed)
         units, shapes = _units(site, statics)
@@ -346,21 +347,21 @@ class _Plan:
         target = disk.out_dir
         # A private folder changes only through this state's builds, unless it was replaced.
         check = not state.private_output or state.folder_id != _folder_id(target)
+        intact = disk.intact
         for unit in units:
             out = unit[0]
             record = state.outputs.get(out)
-            if record is None or (check and not disk.intact(out, record.size, record.mtime_ns)):
+            if record is None or (check and not intact(out, record.size, record.mtime_ns)):
                 dirty.append(unit)  # never built, or changed on disk since
                 continue
             previous[out] = (record.sha256, record.size, record.mtime_ns)
-            if out in records and record.shape == shapes[out] and out not in affected:
+            if record.shape == shapes[out] and out in records and out not in affected:
                 kept[out] = record
             else:
                 dirty.append(unit)
-        current = set(shapes)
-        stale = [out for out in state.outputs if out not in current]
+        stale = [out for out in state.outputs if out not in shapes]
         if not state.outputs:  # first build into this folder: clear out whatever is there
-            stale = unknown_files(target, current)
+            stale = unknown_files(target, set(shapes))
         return cls(units, shapes, dirty, previous, stale, digests, kept, target, changed_keys, salt)
 
 

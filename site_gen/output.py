@@ -297,7 +297,7 @@ class DiskCheck:
     def intact(self, rel: str, size: int, mtime_ns: int) -> bool:
         """True when the output is the file written with this size and time."""
         if self.written.get(rel) == (size, mtime_ns):
-            return rel not in self.changed()
+            return rel not in (self._changed if self._changed is not None else self.changed())
         return matches(f"{self.out_dir}/{rel}", size, mtime_ns)
 
     def _collect(self) -> list[str] | None:

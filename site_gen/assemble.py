@@ -43,11 +43,11 @@ def assemble_site(
     """
     warnings = warnings if warnings is not None else []
     stories = sort_stories(s for s in content.stories if drafts or not s.draft)
-    raise_all(_duplicate_slugs(stories))
     standalone = tuple(p for p in content.pages if drafts or not p.draft)
     statics = sorted(static_files)
     key = _outline_key(config, stories, content.term_files, standalone, statics, salt)
-    if previous is None or previous.key != key:
+    if previous is None or previous.key != key:  # (the same key: the same paths and slugs)
+        raise_all(_duplicate_slugs(stories))
         previous = _outline(key, config, stories, content.term_files, standalone, statics)
     warnings.extend(previous.warnings)
     return Site(

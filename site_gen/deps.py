@@ -85,6 +85,10 @@ class TrackedSite:
         self._deps.add(term_key(taxonomy, slug))
         return self._site.term(taxonomy, slug)
 
+    def term_read(self, taxonomy: str, slug: str) -> None:
+        """Record a read of a term, for a caller holding what it made of it this build."""
+        self._deps.add(term_key(taxonomy, slug))
+
     def story_date(self, slug: str) -> dt.datetime | None:
         self._deps.add(story_date_key(slug))
         return self._site.story_date(slug)

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from site_gen.assemble import story_url, term_url
 from site_gen.content import first_paragraph, story_body
-from site_gen.deps import build_memo, remember
+from site_gen.deps import TrackedSite, build_memo, remember
 from site_gen.errors import SiteGenError, SourceError
 from site_gen.markup import MarkdownCache
 from site_gen.model import Page, Site, Story, Term, View
@@ -230,13 +230,8 @@ def story_view(
     story: Story, site: Site, link: Callable[[str], str], md: MarkdownCache | None = None
 ) -> dict[str, Any]:
     """A story for templates; the rendered body only when ``md`` is given (story pages)."""
-    terms = {
-        name: [
-            _term_link(site.term(name, slug), site, link)
-            for slug in site.story_terms[story.slug].get(name, ())
-        ]
-        for name in site.taxonomies
-    }
+    named = site.story_terms[story.slug]
+    terms = {name: _term_links(site, name, named.get(name, ()), link) for name in site.taxonomies}
     return View(
         title=story.title,
         slug=story.slug,
@@ -253,7 +248,7 @@ def story_view(
         terms=terms,
         body=Markup(md.render(story_body(story))) if md else None,
         credits=list(story.credit_lines),
-        lead=_shared(site, "lead", **_lead(story)),
+        lead=_lead_view(site, story),
         extra=dict(story.extra),
     )
 
@@ -269,6 +264,15 @@ def _shared(site: Site, name: str, **values: Any) -> View:
     return view
 
 
+def _lead_view(site: Site, story: Story) -> View:
+    """The shared view of ``_lead``, worked out once per story and build."""
+    memo = build_memo(site, "lead_of")
+    view = memo.get(story.slug)
+    if view is None:
+        view = memo[story.slug] = _shared(site, "lead", **_lead(story))
+    return view
+
+
 def _lead(story: Story) -> dict[str, bool]:
     """Whether the body's first paragraph already carries the dateline and the summary.
 
@@ -281,6 +285,25 @@ def _lead(story: Story) -> dict[str, bool]:
         "has_dateline": bool(place) and first.upper().startswith(place),
         "has_summary": bool(story.summary) and story.summary[:120] in " ".join(first.split()),
     }
+
+
+def _term_links(
+    site: Site, taxonomy: str, slugs: tuple[str, ...], link: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """``_term_link`` of each of these terms of one taxonomy (each read is recorded, as
+    ``site.term`` would)."""
+    memo = build_memo(site, "term_link")
+    base = link("x")
+    record = site.term_read if isinstance(site, TrackedSite) else None
+    views = []
+    for slug in slugs:
+        view = memo.get((taxonomy, slug, base))
+        if view is None:
+            view = _term_link(site.term(taxonomy, slug), site, link)
+        elif record is not None:
+            record(taxonomy, slug)
+        views.append(view)
+    return views
 
 
 def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
@@ -338,6 +361,7 @@ def _term_view(term: Term, site: Site, link: Callable[[str], str], md: MarkdownC
     return view
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same dates are shown on many pages
 def date_display(value: dt.datetime | None, with_time: bool = False) -> str:
     """``4 July 2019`` (and ``, 09:30 UTC+03:00`` with time); ``Undated`` for None."""
     if value is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import itertools
 import os
 import platform
 import time
@@ -56,7 +57,7 @@ from site_gen.errors import SiteGenError, raise_all
 from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
 from site_gen.markup import MarkdownCache
 from site_gen.model import Site
-from site_gen.output import DiskCheck, Staging, remove_files, static_files, unknown_files
+from site_gen.output import DiskCheck, Staging, output_files, remove_files, static_files
 from site_gen.render import ThemeEnvironment, make_env, render_page, theme_dir
 from site_gen.search import INDEX, render_search_index
 
@@ -171,7 +172,13 @@ def build_site(
             env = _environment(state, config.root, folder, salt)
             keys, key_ids = _key_table(state, plan)
             job = _Job(
-                site, env, state.markdown, Staging(target), plan.previous, not clean, key_ids
+                site,
+                env,
+                state.markdown,
+                Staging(target),
+                plan.previous,
+                plan.unrecorded and not clean,
+                key_ids,
             )
             job.staging.open()
             try:
@@ -328,6 +335,7 @@ class _Plan:
     target: Path
     changed_keys: list[str]
     salt: str
+    unrecorded: bool  # the output folder may hold files no record describes
 
     @classmethod
     def make(
@@ -360,9 +368,24 @@ class _Plan:
             else:
                 dirty.append(unit)
         stale = [out for out in state.outputs if out not in shapes]
+        unrecorded = True  # files the records do not describe may be on disk
         if not state.outputs:  # first build into this folder: clear out whatever is there
-            stale = unknown_files(target, set(shapes))
-        return cls(units, shapes, dirty, previous, stale, digests, kept, target, changed_keys, salt)
+            present = output_files(target)
+            stale = sorted(rel for rel in present if rel not in shapes)
+            unrecorded = bool(present)
+        return cls(
+            units,
+            shapes,
+            dirty,
+            previous,
+            stale,
+            digests,
+            kept,
+            target,
+            changed_keys,
+            salt,
+            unrecorded,
+        )
 
 
 def _folder_id(folder: Path) -> tuple[int, int] | None:
@@ -462,7 +485,7 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
         staged = known != sha
         if staged:
             job.staging.put(output, data)
-        ids = array("I", [job.key_ids.get(key, unknown) for key in deps])
+        ids = array("I", map(job.key_ids.get, deps, itertools.repeat(unknown, len(deps))))
         results.append((output, sha, len(data), ids, staged))
     new = dict(job.markdown.new) if job.markdown is not None else {}
     return results, failed, new, md.used

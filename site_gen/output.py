@@ -340,8 +340,6 @@ def remove_files(out_dir: Path, rels: Iterable[str]) -> list[str]:
     return removed
 
 
-def unknown_files(out_dir: Path, keep: set[str]) -> list[str]:
-    """Files in ``out_dir`` (outside the kept entries) that are not in ``keep``."""
-    if not out_dir.is_dir():
-        return []
-    return sorted(rel for rel in _walk(out_dir) if rel not in keep)
+def output_files(out_dir: Path) -> list[str]:
+    """Every file in ``out_dir`` outside the kept entries (none if it is missing)."""
+    return list(_walk(out_dir)) if out_dir.is_dir() else []

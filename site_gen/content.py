@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -269,7 +270,9 @@ class _Checker:
         if bad:
             self.fail(key, f"'{key}' must be a list of names, got {_describe(bad[0])} in it")
             return ()
-        return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+        # interned: the same names recur across stories, and the parse cache then stores
+        # (and loads) each name once per file instead of once per mention
+        return tuple(dict.fromkeys(sys.intern(str(v).strip()) for v in value if str(v).strip()))
 
     def slug(self, key: str) -> str:
         value = self.text(key)
@@ -300,7 +303,7 @@ class _Checker:
             if item is not None and not isinstance(item, str):
                 self.fail(key, f"'{key}.{part}' must be text, got {_describe(item)}")
                 item = None
-            parts[part] = item.strip() if item and item.strip() else None
+            parts[part] = sys.intern(item.strip()) if item and item.strip() else None
         return Dateline(**parts)
 
     def date(self, key: str, config: SiteConfig) -> tuple[dt.datetime | None, bool]:

@@ -1,3 +1,5 @@
+import pickle
+
 import pytest
 
 from site_gen.assemble import assemble_site
@@ -81,3 +83,16 @@ def test_url_collisions_are_one_error_listing_all(site):
     assert "  stories/index.html: the archive page and page " in text
     assert "/content/pages/tags.md and the taxonomy page" in text
     assert text.count("\n") == 3  # one error, three collisions
+
+
+def test_saved_pages_are_made_when_first_read_and_equal_the_originals(fixture_site):
+    pages = assemble(fixture_site).pages
+    loaded = pickle.loads(pickle.dumps(pages))
+    assert loaded._pages == [None] * len(pages)  # nothing made on loading
+    assert loaded[3] == pages[3] and loaded[-1] == pages[-1]
+    assert sum(page is not None for page in loaded._pages) == 2
+    assert loaded[1:4] == list(pages)[1:4]
+    assert loaded[3] is loaded[3]  # made once
+    assert list(loaded) == list(pages) and loaded == pages
+    again = pickle.loads(pickle.dumps(loaded))  # half made, half values: the same pages
+    assert list(again) == list(pages)

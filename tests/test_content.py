@@ -1,5 +1,6 @@
 import datetime as dt
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,14 @@ def test_forked_map_leaves_out_what_failed_and_never_waits_for_other_items():
         assert helper.get(2) == 1.0
         assert helper.get(3, "again") == "again"  # failed there: the caller does it itself
         assert helper.get(4) == 2.0
+
+
+def test_a_parsed_story_pickles_with_its_path_and_cached_outline(tmp_path, config):
+    stories = tmp_path / "content" / "stories"
+    stories.mkdir(parents=True)
+    (stories / "a.md").write_text("---\ntitle: A\ntags: [x]\n---\nBody.\n", encoding="utf-8")
+    (story,) = load_content(config).stories
+    outline = story.outline
+    loaded = pickle.loads(pickle.dumps(story))
+    assert loaded == story and isinstance(loaded.path, Path)
+    assert loaded.__dict__["outline"] == outline  # not worked out again

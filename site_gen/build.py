@@ -55,6 +55,7 @@ from site_gen.content import load_content
 from site_gen.deps import SITE, TrackedSite, forget_build_memos, model_digests, outline_memo
 from site_gen.errors import SiteGenError, raise_all
 from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
+from site_gen.forked import ForkedCall
 from site_gen.markup import MarkdownCache
 from site_gen.model import Site
 from site_gen.output import DiskCheck, Staging, output_files, remove_files, static_files
@@ -502,16 +503,9 @@ def _disk_digest(path: Path) -> bytes | None:
         return None
 
 
-_WORKER_JOB: list[_Job] = []  # set in each worker process by _init_worker (fork inherits it)
-
-
-def _init_worker(job: _Job) -> None:
-    _WORKER_JOB.append(job)
-
-
-def _worker_chunk(units: list[Unit]) -> tuple[list[Result], list[Unit], dict, set]:
-    part = _render_chunk(_WORKER_JOB[0], units)
-    forget_build_memos(_WORKER_JOB[0].site)  # before its results are sent: a lower peak
+def _worker_chunk(job: _Job, units: list[Unit]) -> tuple[list[Result], list[Unit], dict, set]:
+    part = _render_chunk(job, units)
+    forget_build_memos(job.site)  # before its results are sent: a lower peak
     return part
 
 
@@ -538,20 +532,20 @@ def _render_parallel(
 ) -> tuple[list[Result], list[Unit], set[str]]:
     """Split the work: ``jobs - 1`` forked workers and this process take turns by position;
     kinds that keep results with the outline (``KEPT_KINDS``) render here."""
-    import multiprocessing  # only here: most incremental builds never fork
-
     rest = [u for u in units if u[1] not in KEPT_KINDS]
     shares = [rest[n::jobs] for n in range(jobs)]
     shares[0] += [u for u in units if u[1] in KEPT_KINDS]
     # Workers inherit the model; each copies the memory pages of what it reads (reference
-    # counts), so memos are dropped when a process is done, and the worker then exits.
-    with multiprocessing.get_context("fork").Pool(
-        jobs - 1, initializer=_init_worker, initargs=(job,), maxtasksperchild=1
-    ) as pool:
-        pending = [pool.apply_async(_worker_chunk, (share,)) for share in shares[1:]]
+    # counts), so memos are dropped when a process is done, and a worker exits once it
+    # has sent its results.
+    helpers = [ForkedCall(_worker_chunk, job, share) for share in shares[1:]]
+    try:
         parts = [_render_chunk(job, shares[0])]
         forget_build_memos(job.site)  # rendering is over here; the workers' results follow
-        parts += [p.get() for p in pending]
+        parts += [helper.result() for helper in helpers]
+    finally:
+        for helper in helpers:
+            helper.close()
     results: list[Result] = []
     failed: list[Unit] = []
     used: set[str] = set()

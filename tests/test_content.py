@@ -15,7 +15,7 @@ from site_gen.content import (
     story_body,
 )
 from site_gen.errors import BuildErrors, SourceError
-from site_gen.forked import ForkedMap
+from site_gen.forked import ForkedCall, ForkedMap
 from site_gen.frontmatter import body_of, split_front_matter
 
 P = Path("content/stories/x.md")
@@ -237,3 +237,10 @@ def test_a_parsed_story_pickles_with_its_path_and_cached_outline(tmp_path, confi
     loaded = pickle.loads(pickle.dumps(story))
     assert loaded == story and isinstance(loaded.path, Path)
     assert loaded.__dict__["outline"] == outline  # not worked out again
+
+
+def test_a_forked_call_returns_the_value_or_raises_the_exception_of_its_process():
+    with ForkedCall(divmod, 7, 2) as call:
+        assert call.result() == (3, 1)
+    with ForkedCall(divmod, 7, 0) as call, pytest.raises(ZeroDivisionError):
+        call.result()

@@ -543,6 +543,11 @@ def _render_parallel(
         parts = [_render_chunk(job, shares[0])]
         forget_build_memos(job.site)  # rendering is over here; the workers' results follow
         parts += [helper.result() for helper in helpers]
+    except ChildProcessError:
+        raise SiteGenError(
+            "a render worker process ended without sending its results (killed, or out of"
+            " memory?); nothing was written: build again"
+        ) from None
     finally:
         for helper in helpers:
             helper.close()

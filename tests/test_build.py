@@ -173,3 +173,18 @@ def test_strict_fails_on_warnings_before_writing(fixture_site, tmp_path):
     with pytest.raises(SiteGenError, match="warnings are errors with --strict"):
         build_site(fixture_site, strict=True, out_dir=tmp_path / "strict")
     assert not (tmp_path / "strict").exists()
+
+
+def test_a_render_worker_that_dies_is_a_clear_error_and_writes_nothing(fixture_site, monkeypatch):
+    import os
+
+    from site_gen import build
+
+    build_site(fixture_site)
+    before = tree(fixture_site / "public")
+    (fixture_site / "templates" / "unused.html").write_text("x\n")  # every output is dirty
+    monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(build, "_worker_chunk", lambda job, units: os._exit(9))
+    with pytest.raises(SiteGenError, match="render worker process ended without sending"):
+        build_site(fixture_site, jobs=2)
+    assert tree(fixture_site / "public") == before

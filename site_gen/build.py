@@ -465,9 +465,9 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
     depth = -1
     for unit in sorted(units, key=_depth):
         output, kind, arg = unit
-        if _depth(unit) != depth:
+        if output.count("/") != depth:
             forget_build_memos(job.site)
-            depth = _depth(unit)
+            depth = output.count("/")
         deps: set[str] = set()
         try:
             if kind == "static":

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import itertools
 import os
 import platform
 import time
@@ -52,14 +51,14 @@ from site_gen.cache import (
 )
 from site_gen.config import SiteConfig, load_config
 from site_gen.content import load_content
-from site_gen.deps import SITE, TrackedSite, forget_build_memos, model_digests, outline_memo
+from site_gen.deps import TrackedSite, forget_build_memos, model_digests, outline_memo
 from site_gen.errors import SiteGenError, raise_all
 from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
 from site_gen.forked import ForkedCall
 from site_gen.markup import MarkdownCache
 from site_gen.model import Site
 from site_gen.output import DiskCheck, Staging, output_files, remove_files, static_files
-from site_gen.render import ThemeEnvironment, make_env, render_page, theme_dir
+from site_gen.render import BYTECODE_NAMES, ThemeEnvironment, make_env, render_page, theme_dir
 from site_gen.search import INDEX, render_search_index
 
 CACHE_DIR = ".sitegen-cache"
@@ -250,7 +249,9 @@ def _environment(state: BuildState, root: Path, folder: Path, salt: str) -> Them
     if state.env is not None and state.env[0] == salt:
         return state.env[1]
     env = make_env(root)
-    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir(folder, "jinja")))
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(
+        str(cache_dir(folder, "jinja")), BYTECODE_NAMES
+    )
     state.env = (salt, env)
     return env
 
@@ -461,19 +462,17 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
     md = MarkdownCache(job.markdown if job.markdown is not None else {})
     results: list[Result] = []
     failed: list[Unit] = []
-    unknown = job.key_ids[SITE]  # a read without a key of its own: any change rebuilds it
     depth = -1
     for unit in sorted(units, key=_depth):
         output, kind, arg = unit
         if output.count("/") != depth:
             forget_build_memos(job.site)
             depth = output.count("/")
-        deps: set[str] = set()
+        model = TrackedSite(job.site, set(), job.key_ids)
         try:
             if kind == "static":
                 data = arg.read_bytes()
             else:
-                model = TrackedSite(job.site, deps)
                 data = _produce(job.site, model, job.env, md, kind, arg)
         except SiteGenError:
             failed.append(unit)
@@ -486,8 +485,7 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
         staged = known != sha
         if staged:
             job.staging.put(output, data)
-        ids = array("I", map(job.key_ids.get, deps, itertools.repeat(unknown, len(deps))))
-        results.append((output, sha, len(data), ids, staged))
+        results.append((output, sha, len(data), model.read_ids(), staged))
     new = dict(job.markdown.new) if job.markdown is not None else {}
     return results, failed, new, md.used
 

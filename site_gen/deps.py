@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -54,14 +56,45 @@ def taxonomy_key(name: str) -> str:
 
 
 class TrackedSite:
-    """A read-only view of a Site that adds a key to ``deps`` for every read."""
+    """A read-only view of a Site that adds a key to ``deps`` for every read.
 
-    def __init__(self, site: Site, deps: set[str]) -> None:
+    Given ``key_ids`` (a build's id of every key), the reads ``remember`` replays are kept
+    as arrays of ids, which cost far less to replay than keys; ``read_ids`` gives them all.
+    """
+
+    def __init__(
+        self, site: Site, deps: set[str], key_ids: Mapping[str, int] | None = None
+    ) -> None:
         self._site = site
         self._deps = deps
+        self._key_ids = key_ids
+        self._replayed: list[array] = []  # reads replayed by ``remember``, as key ids
         self.config = site.config
         self.story_terms = _TrackedStoryTerms(site.story_terms, deps)
         self.taxonomies = _TrackedTaxonomies(site.taxonomies, deps)
+
+    def read_ids(self) -> array:
+        """The ids (in ``key_ids``) of every key read so far, each once; a key without an id
+        counts as ``SITE``, which every change invalidates."""
+        assert self._key_ids is not None
+        unknown = self._key_ids[SITE]
+        deps = self._deps
+        ids = array("I", map(self._key_ids.get, deps, itertools.repeat(unknown, len(deps))))
+        if not self._replayed:
+            return ids
+        for part in self._replayed:
+            ids.extend(part)
+        return array("I", set(ids))  # replays share keys (a term named by many stories)
+
+    def _reads(self) -> array | tuple[str, ...]:
+        """What ``remember`` keeps of this view's reads: ids when it has them, else keys."""
+        return self.read_ids() if self._key_ids is not None else tuple(self._deps)
+
+    def _replay(self, reads: array | tuple[str, ...]) -> None:
+        if self._key_ids is not None:
+            self._replayed.append(reads)  # type: ignore[arg-type]
+        else:
+            self._deps.update(reads)  # type: ignore[arg-type]
 
     @property
     def stories(self) -> Sequence[Story]:
@@ -200,16 +233,19 @@ def remember(site: Site | TrackedSite, name: str, key: Any, compute: Callable[[A
 
     ``compute`` must read the model only through the site it is given.
     """
-    memo = build_memo(site, name)
+    if not isinstance(site, TrackedSite):
+        memo = build_memo(site, name)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = (compute(site), ())
+        return hit[0]
+    # Reads are kept as key ids when the view maps keys to ids (a build), else as keys.
+    memo = build_memo(site, name if site._key_ids is not None else f"{name}/keys")
     hit = memo.get(key)
     if hit is None:
-        if isinstance(site, TrackedSite):
-            inner: set[str] = set()  # kept as a tuple: a third of a set's memory
-            hit = memo[key] = (compute(TrackedSite(site._site, inner)), tuple(inner))
-        else:
-            hit = memo[key] = (compute(site), ())
-    if isinstance(site, TrackedSite):
-        site._deps.update(hit[1])
+        inner = TrackedSite(site._site, set(), site._key_ids)
+        hit = memo[key] = (compute(inner), inner._reads())
+    site._replay(hit[1])
     return hit[0]
 
 

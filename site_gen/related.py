@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -51,23 +52,29 @@ def related_stories(site: Site, slug: str, limit: int = 5) -> list[Story]:
     for term in rare:
         if budget <= 0:
             break
-        weight = _weight(term)
-        for other in term.stories[:budget]:
-            scores[other] = scores.get(other, 0.0) + weight
+        _add(scores, term.stories[:budget], _weight(term))
         budget -= len(term.stories)
     if len(scores) <= 1:  # only common terms: the newest stories of the rarest one
-        weight = _weight(mine[0])
-        for other in mine[0].stories[:FINALISTS]:
-            scores[other] = scores.get(other, 0.0) + weight
+        _add(scores, mine[0].stories[:FINALISTS], _weight(mine[0]))
     scores.pop(slug, None)
     best = heapq.nlargest(FINALISTS, zip(scores.values(), scores.keys(), strict=True))
     finalists = {other: score for score, other in best}
-    for term in mine[len(rare) :]:
-        weight = _weight(term)
+    common = [(t.taxonomy, t.slug, _weight(t)) for t in mine[len(rare) :]]
+    if common:
         for other in finalists:
-            if term.slug in site.story_terms[other].get(term.taxonomy, ()):
-                finalists[other] += weight
+            named = site.story_terms[other]
+            score = finalists[other]
+            for taxonomy, term_slug, weight in common:  # in order: the same float sums
+                if term_slug in named.get(taxonomy, ()):
+                    score += weight
+            finalists[other] = score
     return _best(site, {s: round(v, 9) for s, v in finalists.items()}, limit)
+
+
+def _add(scores: dict[str, float], slugs: Sequence[str], weight: float) -> None:
+    """Add ``weight`` to the score of each of these (distinct) stories."""
+    old = map(scores.get, slugs, itertools.repeat(0.0))
+    scores.update(zip(slugs, map(weight.__add__, old), strict=True))
 
 
 def _best(site: Site, scores: dict[str, float], limit: int) -> list[Story]:

@@ -10,6 +10,7 @@ from array import array
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from site_gen.build import CACHE_DIR, build_site
 from site_gen.cache import SCAN_LIMIT, BuildState, OutputRecord, outputs_reading
@@ -215,3 +216,45 @@ def test_story_slugs_never_collide_with_kept_search_data(built: Path) -> None:
     index = json.loads((built / "public" / "search.json").read_text(encoding="utf-8"))
     assert [s["t"] for s in index["stories"]].count("Terms") == 1
     assert index["terms"] and all("n" in t for t in index["terms"])
+
+
+def test_replayed_reads_as_ids_match_the_keys_read(built: Path) -> None:
+    """A build keeps the reads that cards and feed entries replay as key ids; every page
+    gets exactly the ids of the keys it reads when nothing is replayed as ids."""
+    from site_gen.assemble import assemble_site
+    from site_gen.config import load_config
+    from site_gen.content import load_content
+    from site_gen.markup import MarkdownCache
+    from site_gen.render import make_env, render_page
+
+    config = load_config(built)
+    env = make_env(built)
+    by_keys = assemble_site(config, load_content(config))
+    by_ids = assemble_site(config, load_content(config))
+    key_ids = {key: n for n, key in enumerate(sorted(model_digests(by_keys)))}
+    replayed = 0
+    for page, same in zip(by_keys.pages, by_ids.pages, strict=True):
+        keys: set[str] = set()
+        render_page(env, page, TrackedSite(by_keys, keys), MarkdownCache())
+        tracked = TrackedSite(by_ids, set(), key_ids)
+        render_page(env, same, tracked, MarkdownCache())
+        replayed += len(tracked._replayed)
+        ids = tracked.read_ids()
+        assert len(ids) == len(set(ids))
+        assert set(ids) == {key_ids[key] for key in keys}, page.url
+    assert replayed > 0  # story cards were replayed as ids
+
+
+def test_escape_agrees_with_markupsafe() -> None:
+    import markupsafe
+
+    from site_gen.render import escape
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>x</b>"
+
+    values = ['a < b & "c"', "plain", "", Markup("<i>kept</i>"), 7, -3, True, None, 2.5, Html()]
+    for value in values:
+        got = escape(value)
+        assert type(got) is Markup and got == markupsafe.escape(value), value

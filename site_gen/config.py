@@ -88,7 +88,10 @@ class SiteConfig:
         return ZoneInfo(self.timezone)
 
     def taxonomy(self, name: str) -> TaxonomyConfig:
-        return next(t for t in self.taxonomies if t.name == name)
+        for tax in self.taxonomies:
+            if tax.name == name:
+                return tax
+        raise KeyError(f"no taxonomy named {name!r}")
 
 
 _SCALARS: dict[str, type | tuple[type, ...]] = {

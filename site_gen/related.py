@@ -96,11 +96,11 @@ def co_occurring(
     site: Site, term: Term, taxonomies: Sequence[str], limit: int = 8
 ) -> dict[str, list[tuple[Term, int]]]:
     """Per taxonomy, its terms named most often in this term's (newest) stories."""
-    counts: dict[str, Counter[str]] = {tax: Counter() for tax in taxonomies}
-    for story in term.stories[:CO_OCCUR_WINDOW]:
-        named = site.story_terms[story]
-        for tax, tally in counts.items():
-            tally.update(named.get(tax, ()))
+    named = [site.story_terms[story] for story in term.stories[:CO_OCCUR_WINDOW]]
+    counts = {
+        tax: Counter(itertools.chain.from_iterable(n.get(tax, ()) for n in named))
+        for tax in taxonomies
+    }
     if term.taxonomy in counts:
         counts[term.taxonomy].pop(term.slug, None)
     return {tax: _top(site, tax, tally, limit) for tax, tally in counts.items()}

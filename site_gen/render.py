@@ -187,18 +187,21 @@ def once(memo: dict[Any, Any], macro: Callable[..., Any], *args: Any, **kwargs: 
     are equal plain values or the very same objects (the context's story and term views
     are made once per build and link base).
     """
-    key = (macro, *(_same(a) for a in args), *((k, _same(v)) for k, v in sorted(kwargs.items())))
+    key = (macro, *[(type(a), a) if type(a) in _PLAIN else id(a) for a in args])
+    if kwargs:
+        key += tuple((k, _same(v)) for k, v in sorted(kwargs.items()))
     hit = memo.get(key)
     if hit is None:  # the arguments are kept with the result, so their ids stay unique
         hit = memo[key] = (macro(*args, **kwargs), args, kwargs)
     return hit[0]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _same(value: Any) -> Any:
     """A key that is equal only for equal plain values or for the same object."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return (type(value), value)
-    return ("id", id(value))
+    return (type(value), value) if type(value) in _PLAIN else id(value)
 
 
 def _linker(page: Page, site: Site) -> Callable[[str], str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,6 +96,7 @@ def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     ]
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same bars recur in many terms' charts
 def _bin_label(start: dt.date, unit: str) -> str:
     if unit == "day":
         return day_label(start)

@@ -6,9 +6,11 @@ import datetime as dt
 import heapq
 import itertools
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from site_gen.deps import TrackedSite, build_memo
 from site_gen.model import Site, Story, Term
 
 LINKING = ("actors", "locations")  # the taxonomies that make two stories related
@@ -46,19 +48,20 @@ def related_stories(site: Site, slug: str, limit: int = 5) -> list[Story]:
     )
     if not mine:
         return []
-    scores: dict[str, float] = {}
+    ranks, slugs = _ranks(site)
+    scores: dict[int, float] = {}  # by rank: ints are cheaper keys than slugs, same order
     budget = POSTINGS
     rare = [t for t in mine if len(t.stories) <= COMMON]
     for term in rare:
         if budget <= 0:
             break
-        _add(scores, term.stories[:budget], _weight(term))
+        _add(scores, _postings(site, term, ranks)[:budget], _weight(term))
         budget -= len(term.stories)
     if len(scores) <= 1:  # only common terms: the newest stories of the rarest one
-        _add(scores, mine[0].stories[:FINALISTS], _weight(mine[0]))
-    scores.pop(slug, None)
+        _add(scores, _postings(site, mine[0], ranks)[:FINALISTS], _weight(mine[0]))
+    scores.pop(ranks[slug], None)
     best = heapq.nlargest(FINALISTS, zip(scores.values(), scores.keys(), strict=True))
-    finalists = {other: score for score, other in best}
+    finalists = {slugs[rank]: score for score, rank in best}
     common = [(t.taxonomy, t.slug, _weight(t)) for t in mine[len(rare) :]]
     if common:
         for other in finalists:
@@ -71,10 +74,34 @@ def related_stories(site: Site, slug: str, limit: int = 5) -> list[Story]:
     return _best(site, {s: round(v, 9) for s, v in finalists.items()}, limit)
 
 
-def _add(scores: dict[str, float], slugs: Sequence[str], weight: float) -> None:
+def _add(scores: dict[int, float], ranks: Sequence[int], weight: float) -> None:
     """Add ``weight`` to the score of each of these (distinct) stories."""
-    old = map(scores.get, slugs, itertools.repeat(0.0))
-    scores.update(zip(slugs, map(weight.__add__, old), strict=True))
+    old = map(scores.get, ranks, itertools.repeat(0.0))
+    scores.update(zip(ranks, map(weight.__add__, old), strict=True))
+
+
+def _ranks(site: Site) -> tuple[dict[str, int], list[str]]:
+    """Each story's rank in slug order, and the slugs by rank; once per build.
+
+    Ranks only stand in for slugs inside ``related_stories`` (comparing two ranks compares
+    the slugs), so the result, and what it records as read, are those of the slugs.
+    """
+    memo = build_memo(site, "story_ranks")
+    if not memo:
+        real = site._site if isinstance(site, TrackedSite) else site
+        slugs = sorted(story.slug for story in real.stories)
+        memo["ranks"] = ({slug: n for n, slug in enumerate(slugs)}, slugs)
+    return memo["ranks"]
+
+
+def _postings(site: Site, term: Term, ranks: dict[str, int]) -> array:
+    """A term's stories (in its order) as ranks; once per build and term."""
+    memo = build_memo(site, "postings")
+    key = (term.taxonomy, term.slug)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = array("I", map(ranks.__getitem__, term.stories))
+    return found
 
 
 def _best(site: Site, scores: dict[str, float], limit: int) -> list[Story]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import traceback
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import jinja2
 import markupsafe
 from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 from markupsafe._speedups import _escape_inner
 
@@ -64,6 +66,30 @@ def escape(value: Any) -> Markup:
     return markupsafe.escape(value)
 
 
+_PLAIN_CALLABLES = frozenset({Macro, types.FunctionType, functools.partial})
+_UNDEFINED_BY_STOP = "value was undefined because a callable raised a StopIteration exception"
+
+
+class _Context(Context):
+    """Jinja's template context, calling macros, plain functions and partials directly.
+
+    ``Context.call`` first looks for a ``pass_context``-style marker on the callable, and
+    for these kinds that is two failed attribute lookups per call. They can carry such a
+    marker only in their own ``__dict__``; one without it is called as ``Context.call``
+    would call it.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        if type(__obj) not in _PLAIN_CALLABLES or "jinja_pass_arg" in __obj.__dict__:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(_UNDEFINED_BY_STOP)
+
+
 class _CodeGenerator(CodeGenerator):
     """Jinja's code generator, with compiled templates printing through ``escape`` above."""
 
@@ -78,6 +104,7 @@ class ThemeEnvironment(jinja2.Environment):
     and remembering which candidate template each kind of page uses."""
 
     code_generator_class = _CodeGenerator
+    context_class = _Context
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -152,3 +152,32 @@ class TestOnce:
         memo: dict = {}
         for n in range(50):
             assert once(memo, lambda d: d["n"], {"n": n}) == n
+
+
+def test_template_calls_keep_jinja_semantics(tmp_path):
+    """Direct calls (macros, functions, partials) behave as Jinja's own Context.call:
+    context-taking callables still get the context, and StopIteration gives undefined."""
+    import functools
+
+    import jinja2
+
+    from site_gen.render import make_env
+
+    env = make_env(tmp_path)
+    env.undefined = jinja2.Undefined
+
+    @jinja2.pass_context
+    def who(context, suffix):
+        return context["name"] + suffix
+
+    def stop():
+        raise StopIteration
+
+    source = (
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}"
+        "{% for i in ['&'] %}{{ m(i) }}{{ who('!') }}{{ part(2) }}{% endfor %}[{{ stop() }}]"
+    )
+    html = env.from_string(source).render(
+        name="Ann", who=who, part=functools.partial(lambda a, b: a + b, 40), stop=stop
+    )
+    assert html == "<&amp;>Ann!42[]"

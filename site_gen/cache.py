@@ -171,6 +171,7 @@ class MarkdownStore(MutableMapping[str, str]):
         self.new: dict[str, str] = {}
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        self._empty = False  # nothing was stored when this process opened it, or saved since
 
     def _db(self) -> sqlite3.Connection | None:
         if self.path is None:
@@ -189,6 +190,8 @@ class MarkdownStore(MutableMapping[str, str]):
                         self._conn.execute("DELETE FROM html")
                         self._conn.execute("DELETE FROM meta")
                         self._conn.execute("INSERT INTO meta VALUES (?)", (self.salt,))
+                query = "SELECT NOT EXISTS (SELECT 1 FROM html)"
+                self._empty = bool(self._conn.execute(query).fetchone()[0])
             except sqlite3.Error:
                 self.path, self._conn = None, None
         return self._conn
@@ -198,7 +201,7 @@ class MarkdownStore(MutableMapping[str, str]):
             return self.new[key]
         db = self._db()
         row = None
-        if db is not None:
+        if db is not None and not self._empty:  # a cold build asks for nothing
             try:
                 row = db.execute("SELECT html FROM html WHERE key = ?", (key,)).fetchone()
             except sqlite3.Error:
@@ -239,6 +242,7 @@ class MarkdownStore(MutableMapping[str, str]):
         try:
             with db:
                 db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", list(self.new.items()))
+                self._empty = False
                 if keep is not None:
                     stored = {k for (k,) in db.execute("SELECT key FROM html")}
                     db.executemany("DELETE FROM html WHERE key = ?", [(k,) for k in stored - keep])
@@ -252,7 +256,14 @@ class MarkdownStore(MutableMapping[str, str]):
         self._conn = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "salt": self.salt, "new": {}, "_conn": None, "_pid": 0}
+        return {
+            "path": self.path,
+            "salt": self.salt,
+            "new": {},
+            "_conn": None,
+            "_pid": 0,
+            "_empty": False,
+        }
 
 
 def cache_dir(root: Path, name: str) -> Path:

@@ -258,3 +258,22 @@ def test_escape_agrees_with_markupsafe() -> None:
     for value in values:
         got = escape(value)
         assert type(got) is Markup and got == markupsafe.escape(value), value
+
+
+def test_markdown_store_finds_saved_entries_whether_or_not_it_started_empty(
+    tmp_path: Path,
+) -> None:
+    from site_gen.cache import MarkdownStore
+
+    path = tmp_path / "markdown.sqlite"
+    first = MarkdownStore(path, "salt")
+    with pytest.raises(KeyError):
+        first["a"]  # opened empty: nothing to find
+    first["a"] = "<p>a</p>"
+    first.save()
+    assert first["a"] == "<p>a</p>"  # saved since: looked up again
+    second = MarkdownStore(path, "salt")
+    assert second["a"] == "<p>a</p>"
+    with pytest.raises(KeyError):
+        second["b"]
+    assert MarkdownStore(path, "other salt").get("a") is None  # a new salt starts afresh

@@ -51,7 +51,7 @@ from site_gen.cache import (
 )
 from site_gen.config import SiteConfig, load_config
 from site_gen.content import load_content
-from site_gen.deps import TrackedSite, forget_build_memos, model_digests, outline_memo
+from site_gen.deps import KeyNames, TrackedSite, forget_build_memos, model_digests, outline_memo
 from site_gen.errors import SiteGenError, raise_all
 from site_gen.feeds import feed_paths, render_feed, render_robots, render_sitemap
 from site_gen.forked import ForkedCall
@@ -178,7 +178,7 @@ def build_site(
                 Staging(target),
                 plan.previous,
                 plan.unrecorded and not clean,
-                key_ids,
+                KeyNames.of(key_ids),
             )
             job.staging.open()
             try:
@@ -435,7 +435,7 @@ class _Job:
     staging: Staging
     previous: dict[str, tuple[bytes, int, int]]  # see _Plan
     check_disk: bool  # compare with files on disk that the cache knows nothing about
-    key_ids: dict[str, int]  # every model key's id (see _key_table)
+    names: KeyNames  # what recording a read adds: ids in the key table (see _key_table)
 
 
 Result = tuple[str, bytes, int, array, bool]  # output, sha256, size, ids of keys read, staged
@@ -468,7 +468,7 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
         if output.count("/") != depth:
             forget_build_memos(job.site)
             depth = output.count("/")
-        model = TrackedSite(job.site, set(), job.key_ids)
+        model = TrackedSite(job.site, set(), job.names)
         try:
             if kind == "static":
                 data = arg.read_bytes()

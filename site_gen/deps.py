@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import itertools
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from site_gen.model import PageList, Site, Story, Taxonomy, Term
@@ -55,107 +55,162 @@ def taxonomy_key(name: str) -> str:
     return f"x/{name}"
 
 
+class _Names(dict):  # type: ignore[type-arg]
+    """Read (a slug, a taxonomy name, a (taxonomy, slug) pair) -> what recording it adds;
+    each worked out on first use."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, read: Any) -> Any:
+        value = self[read] = self._make(read)
+        return value
+
+
+@dataclass(frozen=True)
+class KeyNames:
+    """What a TrackedSite adds to its reads for each way into the model: the key itself, or
+    (``ids``) the key's id in a build's key table, a key without an id counting as ``SITE``.
+    """
+
+    ids: bool
+    story: _Names
+    date: _Names
+    terms: _Names
+    term: _Names  # by (taxonomy, slug)
+    taxonomy: _Names
+    site: Any
+    stories: Any
+    story_count: Any
+    pages: Any
+    standalone: Any
+    dates: Any
+
+    @classmethod
+    def of(cls, key_ids: Mapping[str, int] | None = None) -> KeyNames:
+        """Keys themselves, or their ids in ``key_ids``."""
+        if key_ids is None:
+
+            def name(key: str) -> Any:
+                return key
+
+        else:
+            unknown = key_ids[SITE]
+
+            def name(key: str) -> Any:
+                return key_ids.get(key, unknown)
+
+        return cls(
+            key_ids is not None,
+            _Names(lambda slug: name(story_key(slug))),
+            _Names(lambda slug: name(story_date_key(slug))),
+            _Names(lambda slug: name(story_terms_key(slug))),
+            _Names(lambda pair: name(term_key(*pair))),
+            _Names(lambda tax: name(taxonomy_key(tax))),
+            *(name(key) for key in (SITE, STORIES, STORY_COUNT, PAGES, STANDALONE, DATES)),
+        )
+
+
+_KEYS = KeyNames.of()  # keys themselves: the names of a TrackedSite made without any
+
+
 class TrackedSite:
     """A read-only view of a Site that adds a key to ``deps`` for every read.
 
-    Given ``key_ids`` (a build's id of every key), the reads ``remember`` replays are kept
-    as arrays of ids, which cost far less to replay than keys; ``read_ids`` gives them all.
+    Given ``names`` made from a build's key table, it adds key ids instead, and keeps the
+    reads ``remember`` replays as arrays of ids; ``read_ids`` gives them all. Ids cost far
+    less to record, replay and store than keys.
     """
 
-    def __init__(
-        self, site: Site, deps: set[str], key_ids: Mapping[str, int] | None = None
-    ) -> None:
+    def __init__(self, site: Site, deps: set[Any], names: KeyNames | None = None) -> None:
+        names = names or _KEYS
         self._site = site
         self._deps = deps
-        self._key_ids = key_ids
+        self._names = names
         self._replayed: list[array] = []  # reads replayed by ``remember``, as key ids
         self.config = site.config
-        self.story_terms = _TrackedStoryTerms(site.story_terms, deps)
-        self.taxonomies = _TrackedTaxonomies(site.taxonomies, deps)
+        self.story_terms = _TrackedStoryTerms(site.story_terms, deps, names)
+        self.taxonomies = _TrackedTaxonomies(site.taxonomies, deps, names)
 
     def read_ids(self) -> array:
-        """The ids (in ``key_ids``) of every key read so far, each once; a key without an id
-        counts as ``SITE``, which every change invalidates."""
-        assert self._key_ids is not None
-        unknown = self._key_ids[SITE]
-        deps = self._deps
-        ids = array("I", map(self._key_ids.get, deps, itertools.repeat(unknown, len(deps))))
-        if not self._replayed:
-            return ids
+        """The ids of every key read so far, each once (with id ``names`` only)."""
+        assert self._names.ids
+        ids = self._deps
         for part in self._replayed:
-            ids.extend(part)
-        return array("I", set(ids))  # replays share keys (a term named by many stories)
+            ids.update(part)
+        return array("I", ids)
 
     def _reads(self) -> array | tuple[str, ...]:
         """What ``remember`` keeps of this view's reads: ids when it has them, else keys."""
-        return self.read_ids() if self._key_ids is not None else tuple(self._deps)
+        return self.read_ids() if self._names.ids else tuple(self._deps)
 
     def _replay(self, reads: array | tuple[str, ...]) -> None:
-        if self._key_ids is not None:
+        if self._names.ids:
             self._replayed.append(reads)  # type: ignore[arg-type]
         else:
-            self._deps.update(reads)  # type: ignore[arg-type]
+            self._deps.update(reads)
 
     @property
     def stories(self) -> Sequence[Story]:
-        return _TrackedStories(self._site.stories, self._deps)
+        return _TrackedStories(self._site.stories, self._deps, self._names)
 
     @property
     def pages(self) -> PageList:
-        self._deps.add(PAGES)
+        self._deps.add(self._names.pages)
         return self._site.pages
 
     @property
     def standalone(self) -> tuple[Any, ...]:
-        self._deps.add(STANDALONE)
+        self._deps.add(self._names.standalone)
         return self._site.standalone
 
     def story(self, slug: str) -> Story:
-        self._deps.add(story_key(slug))
+        self._deps.add(self._names.story[slug])
         return self._site.story(slug)
 
     def term(self, taxonomy: str, slug: str) -> Term:
-        self._deps.add(term_key(taxonomy, slug))
+        self._deps.add(self._names.term[taxonomy, slug])
         return self._site.term(taxonomy, slug)
 
     def term_read(self, taxonomy: str, slug: str) -> None:
         """Record a read of a term, for a caller holding what it made of it this build."""
-        self._deps.add(term_key(taxonomy, slug))
+        self._deps.add(self._names.term[taxonomy, slug])
 
     def story_date(self, slug: str) -> dt.datetime | None:
-        self._deps.add(story_date_key(slug))
+        self._deps.add(self._names.date[slug])
         return self._site.story_date(slug)
 
     @property
     def story_dates(self) -> tuple[tuple[str, dt.datetime | None], ...]:
-        self._deps.add(DATES)
+        self._deps.add(self._names.dates)
         return self._site.story_dates
 
     def __getattr__(self, name: str) -> Any:
-        self._deps.add(SITE)
+        self._deps.add(self._names.site)
         return getattr(self._site, name)
 
 
 class _TrackedStories(Sequence[Story]):
     """``site.stories``: its length depends on the count only, anything else on every story."""
 
-    def __init__(self, stories: tuple[Story, ...], deps: set[str]) -> None:
-        self._stories, self._deps = stories, deps
+    def __init__(self, stories: tuple[Story, ...], deps: set[Any], names: KeyNames) -> None:
+        self._stories, self._deps, self._names = stories, deps, names
 
     def __len__(self) -> int:
-        self._deps.add(STORY_COUNT)
+        self._deps.add(self._names.story_count)
         return len(self._stories)
 
     def __getitem__(self, index: Any) -> Any:
-        self._deps.add(STORIES)
+        self._deps.add(self._names.stories)
         return self._stories[index]
 
     def __iter__(self) -> Iterator[Story]:
-        self._deps.add(STORIES)
+        self._deps.add(self._names.stories)
         return iter(self._stories)
 
     def __eq__(self, other: object) -> bool:
-        self._deps.add(STORIES)
+        self._deps.add(self._names.stories)
         return self._stories == other
 
     __hash__ = None  # type: ignore[assignment]
@@ -164,34 +219,36 @@ class _TrackedStories(Sequence[Story]):
 class _TrackedStoryTerms(Mapping[str, Mapping[str, tuple[str, ...]]]):
     """``site.story_terms``: reading one story's entry depends on that entry only."""
 
-    def __init__(self, data: Mapping[str, Mapping[str, tuple[str, ...]]], deps: set[str]) -> None:
-        self._data, self._deps = data, deps
+    def __init__(
+        self, data: Mapping[str, Mapping[str, tuple[str, ...]]], deps: set[Any], names: KeyNames
+    ) -> None:
+        self._data, self._deps, self._terms, self._names = data, deps, names.terms, names
 
     def __getitem__(self, slug: str) -> Mapping[str, tuple[str, ...]]:
-        self._deps.add(story_terms_key(slug))
+        self._deps.add(self._terms[slug])
         return self._data[slug]
 
     def __contains__(self, slug: object) -> bool:
-        self._deps.add(story_terms_key(str(slug)))
+        self._deps.add(self._terms[str(slug)])
         return slug in self._data
 
     def __iter__(self) -> Iterator[str]:
-        self._deps.add(SITE)
+        self._deps.add(self._names.site)
         return iter(self._data)
 
     def __len__(self) -> int:
-        self._deps.add(STORIES)
+        self._deps.add(self._names.stories)
         return len(self._data)
 
 
 class _TrackedTaxonomies(Mapping[str, Taxonomy]):
     """``site.taxonomies``: names come from the config; a Taxonomy depends on all its terms."""
 
-    def __init__(self, data: Mapping[str, Taxonomy], deps: set[str]) -> None:
-        self._data, self._deps = data, deps
+    def __init__(self, data: Mapping[str, Taxonomy], deps: set[Any], names: KeyNames) -> None:
+        self._data, self._deps, self._names = data, deps, names
 
     def __getitem__(self, name: str) -> Taxonomy:
-        self._deps.add(taxonomy_key(name))
+        self._deps.add(self._names.taxonomy[name])
         return self._data[name]
 
     def __contains__(self, name: object) -> bool:
@@ -239,11 +296,11 @@ def remember(site: Site | TrackedSite, name: str, key: Any, compute: Callable[[A
         if hit is None:
             hit = memo[key] = (compute(site), ())
         return hit[0]
-    # Reads are kept as key ids when the view maps keys to ids (a build), else as keys.
-    memo = build_memo(site, name if site._key_ids is not None else f"{name}/keys")
+    # Reads are kept as key ids when the view records ids (a build), else as keys.
+    memo = build_memo(site, name if site._names.ids else f"{name}/keys")
     hit = memo.get(key)
     if hit is None:
-        inner = TrackedSite(site._site, set(), site._key_ids)
+        inner = TrackedSite(site._site, set(), site._names)
         hit = memo[key] = (compute(inner), inner._reads())
     site._replay(hit[1])
     return hit[0]

@@ -71,16 +71,20 @@ _UNDEFINED_BY_STOP = "value was undefined because a callable raised a StopIterat
 
 
 class _Context(Context):
-    """Jinja's template context, calling macros, plain functions and partials directly.
+    """Jinja's template context, calling built-in methods (``dict.get``), macros, plain
+    functions and partials directly.
 
     ``Context.call`` first looks for a ``pass_context``-style marker on the callable, and
-    for these kinds that is two failed attribute lookups per call. They can carry such a
-    marker only in their own ``__dict__``; one without it is called as ``Context.call``
-    would call it.
+    for these kinds that is two failed attribute lookups per call. Built-ins cannot carry
+    such a marker, and the others only in their own ``__dict__``; one without it is called
+    as ``Context.call`` would call it.
     """
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        if type(__obj) not in _PLAIN_CALLABLES or "jinja_pass_arg" in __obj.__dict__:
+        kind = type(__obj)
+        if kind is not types.BuiltinFunctionType and (
+            kind not in _PLAIN_CALLABLES or "jinja_pass_arg" in __obj.__dict__
+        ):
             return super().call(__obj, *args, **kwargs)
         kwargs.pop("_block_vars", None)
         kwargs.pop("_loop_vars", None)

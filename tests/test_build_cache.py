@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from site_gen.build import CACHE_DIR, build_site
 from site_gen.cache import SCAN_LIMIT, BuildState, OutputRecord, outputs_reading
-from site_gen.deps import TrackedSite, model_digests, story_key, story_terms_key, term_key
+from site_gen.deps import KeyNames, TrackedSite, model_digests, story_key, story_terms_key, term_key
 from site_gen.errors import SiteGenError
 
 STORY = "content/stories/talks-in-damascus.md"
@@ -236,7 +236,7 @@ def test_replayed_reads_as_ids_match_the_keys_read(built: Path) -> None:
     for page, same in zip(by_keys.pages, by_ids.pages, strict=True):
         keys: set[str] = set()
         render_page(env, page, TrackedSite(by_keys, keys), MarkdownCache())
-        tracked = TrackedSite(by_ids, set(), key_ids)
+        tracked = TrackedSite(by_ids, set(), KeyNames.of(key_ids))
         render_page(env, same, tracked, MarkdownCache())
         replayed += len(tracked._replayed)
         ids = tracked.read_ids()

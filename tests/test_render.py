@@ -155,8 +155,9 @@ class TestOnce:
 
 
 def test_template_calls_keep_jinja_semantics(tmp_path):
-    """Direct calls (macros, functions, partials) behave as Jinja's own Context.call:
-    context-taking callables still get the context, and StopIteration gives undefined."""
+    """Direct calls (macros, functions, partials, built-in methods) behave as Jinja's own
+    Context.call: context-taking callables still get the context, StopIteration gives
+    undefined."""
     import functools
 
     import jinja2
@@ -175,9 +176,10 @@ def test_template_calls_keep_jinja_semantics(tmp_path):
 
     source = (
         "{% macro m(x) %}<{{ x }}>{% endmacro %}"
-        "{% for i in ['&'] %}{{ m(i) }}{{ who('!') }}{{ part(2) }}{% endfor %}[{{ stop() }}]"
+        "{% for i in ['&'] %}{{ m(i) }}{{ who('!') }}{{ part(2) }}{% endfor %}"
+        "[{{ stop() }}]{{ d.get('k') }}"
     )
     html = env.from_string(source).render(
-        name="Ann", who=who, part=functools.partial(lambda a, b: a + b, 40), stop=stop
+        name="Ann", who=who, part=functools.partial(lambda a, b: a + b, 40), stop=stop, d={"k": "<"}
     )
-    assert html == "<&amp;>Ann!42[]"
+    assert html == "<&amp;>Ann!42[]&lt;"

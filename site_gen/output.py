@@ -211,7 +211,12 @@ class Staging:
         parts = checked_parts(rel)
         folder = os.path.join(self.folder, *parts[:-1])
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.mkdir(folder)  # usually its parent is there: one system call
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
             self._made.add(folder)
         _write_new(os.path.join(folder, parts[-1]), data)
 

@@ -7,6 +7,7 @@ import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -17,8 +18,7 @@ BAR = 10  # SVG units per bar
 HEIGHT = 40
 
 
-@dataclass(frozen=True)
-class Bin:
+class Bin(NamedTuple):  # a tuple: charts of thousands of terms make many bins
     """One bar: its first day, its unit ("day", "week", "month") and its number of stories."""
 
     start: dt.date

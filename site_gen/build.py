@@ -184,19 +184,18 @@ def build_site(
             try:
                 results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
                 state.folder_id = None  # until recorded again: a partial commit gets checked
-                stats = job.staging.commit(r[0] for r in results if r[4])
+                written = job.staging.commit(sorted(r[0] for r in results if r[4] is not None))
             except BaseException:
                 job.staging.discard()
                 raise
             removed = remove_files(target, plan.stale)
-            _remember(state, folder, memo, site, plan, results, stats, used, (keys, key_ids))
+            _remember(state, folder, memo, site, plan, results, used, (keys, key_ids))
             if state.private_output:  # never checked for a no-op build: drop any old snapshot
                 snapshot_path.unlink(missing_ok=True)
             else:
                 outputs = {out: (r.size, r.mtime_ns) for out, r in state.outputs.items()}
                 snapshot = Snapshot(salt, stamps, taken, outputs, len(site.pages), tuple(warnings))
                 save_snapshot(snapshot_path, snapshot)
-            written = tuple(sorted(stats))
             return BuildResult(
                 out_dir=target,
                 pages=len(site.pages),
@@ -219,7 +218,6 @@ def _remember(
     site: Site,
     plan: _Plan,
     results: list[Result],
-    stats: dict[str, os.stat_result],
     used: set[str],
     table: tuple[list[str], dict[str, int]],
 ) -> None:
@@ -227,7 +225,7 @@ def _remember(
     old_parsed = state.parsed
     state.parsed = memo.fresh
     state.outline = site.outline
-    _update_state(state, plan, results, stats, table)
+    _update_state(state, plan, results, table)
     if state.markdown is not None:
         state.markdown.save(keep=used if len(plan.dirty) == len(plan.units) else None)
     reparsed = memo.changed | (old_parsed.keys() - state.parsed.keys())
@@ -438,7 +436,8 @@ class _Job:
     names: KeyNames  # what recording a read adds: ids in the key table (see _key_table)
 
 
-Result = tuple[str, bytes, int, array, bool]  # output, sha256, size, ids of keys read, staged
+# output, sha256, size, ids of keys read, and the staged file's mtime (None: not staged)
+Result = tuple[str, bytes, int, array, int | None]
 
 
 def _key_table(state: BuildState, plan: _Plan) -> tuple[list[str], dict[str, int]]:
@@ -482,10 +481,8 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
         known = on_disk[0] if on_disk else None
         if known is None and job.check_disk:
             known = _disk_digest(job.staging.out_dir / output)
-        staged = known != sha
-        if staged:
-            job.staging.put(output, data)
-        results.append((output, sha, len(data), model.read_ids(), staged))
+        mtime = job.staging.put(output, data) if known != sha else None
+        results.append((output, sha, len(data), model.read_ids(), mtime))
     new = dict(job.markdown.new) if job.markdown is not None else {}
     return results, failed, new, md.used
 
@@ -565,17 +562,16 @@ def _update_state(
     state: BuildState,
     plan: _Plan,
     results: list[Result],
-    stats: dict[str, os.stat_result],
     table: tuple[list[str], dict[str, int]],
 ) -> None:
     outputs = dict(plan.kept)
-    for output, sha, size, ids, _staged in results:
-        stat = stats.get(output)
-        if stat is None and output in plan.previous:  # unchanged, and intact on disk
-            _sha, size, mtime = plan.previous[output]
-        else:
-            stat = stat or (plan.target / output).stat()
-            size, mtime = stat.st_size, stat.st_mtime_ns
+    for output, sha, size, ids, mtime in results:
+        if mtime is None:  # unchanged: as recorded, or as on disk
+            if output in plan.previous:
+                _sha, size, mtime = plan.previous[output]
+            else:
+                stat = (plan.target / output).stat()
+                size, mtime = stat.st_size, stat.st_mtime_ns
         outputs[output] = OutputRecord(plan.shapes[output], ids, sha, size, mtime)
     state.keys, state.key_ids = table  # only now: the records above use the old table
     state.outputs = outputs

@@ -177,13 +177,15 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
     _write_atomic(path, json.dumps(manifest, sort_keys=True).encode("utf-8"))
 
 
-def _write_new(path: str, data: bytes) -> None:
-    """Write a file with bare system calls: half the cost of ``open`` for many small files."""
+def _write_new(path: str, data: bytes) -> int:
+    """Write a file with bare system calls (half the cost of ``open`` for many small files);
+    return its modification time."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
+        return os.fstat(fd).st_mtime_ns
     finally:
         os.close(fd)
 
@@ -207,7 +209,8 @@ class Staging:
         self.folder.mkdir(parents=True)
         self._made = {os.fspath(self.folder)}
 
-    def put(self, rel: str, data: bytes) -> None:
+    def put(self, rel: str, data: bytes) -> int:
+        """Stage one file; return its modification time (moving it into place keeps it)."""
         parts = checked_parts(rel)
         folder = os.path.join(self.folder, *parts[:-1])
         if folder not in self._made:
@@ -218,14 +221,14 @@ class Staging:
             except FileExistsError:
                 pass
             self._made.add(folder)
-        _write_new(os.path.join(folder, parts[-1]), data)
+        return _write_new(os.path.join(folder, parts[-1]), data)
 
-    def commit(self, rels: Iterable[str]) -> dict[str, os.stat_result]:
-        """Move staged files into place (each an atomic rename); return their new stats.
+    def commit(self, rels: Iterable[str]) -> tuple[str, ...]:
+        """Move staged files into place (each an atomic rename); return them.
 
         Into an output folder that holds nothing yet, whole staged folders move at once.
         """
-        rels = list(rels)
+        rels = tuple(rels)
         if not set(os.listdir(self.out_dir)) - KEEP:
             for entry in os.listdir(self.folder):
                 os.replace(self.folder / entry, self.out_dir / entry)
@@ -235,9 +238,8 @@ class Staging:
                 parts = checked_parts(rel)
                 path = f"{folders.make(parts[:-1], rel)}/{parts[-1]}"
                 os.replace(os.path.join(self.folder, *parts), path)
-        stats = {rel: os.stat(os.path.join(self.out_dir, rel)) for rel in rels}
         self.discard()
-        return stats
+        return rels
 
     def discard(self) -> None:
         if self.folder.exists():

@@ -49,7 +49,7 @@ def theme_dir(kind: str) -> Path:
 
 _DICT_NAMES = frozenset(dir(dict))
 _RUNTIME_IMPORT = "from jinja2.runtime import "
-BYTECODE_NAMES = "sitegen-2-%s.cache"  # compiled templates on disk: change with _CodeGenerator
+BYTECODE_NAMES = "sitegen-3-%s.cache"  # compiled templates on disk: change with _CodeGenerator
 _new_str = str.__new__
 
 
@@ -94,13 +94,20 @@ class _Context(Context):
             return __self.environment.undefined(_UNDEFINED_BY_STOP)
 
 
+def markup(value: Any = "") -> Markup:
+    """``Markup(value)``, made without its slow check for ``__html__`` when given text (what a
+    macro's output is)."""
+    return _new_str(Markup, value) if type(value) is str else Markup(value)
+
+
 class _CodeGenerator(CodeGenerator):
-    """Jinja's code generator, with compiled templates printing through ``escape`` above."""
+    """Jinja's code generator, with compiled templates printing through ``escape`` above
+    and marking text safe with ``markup``."""
 
     def writeline(self, x: str, node: Any = None, extra: int = 0) -> None:
         super().writeline(x, node, extra)
         if x.startswith(_RUNTIME_IMPORT):
-            super().writeline(f"from {__name__} import escape")
+            super().writeline(f"from {__name__} import escape, markup as Markup")
 
 
 class ThemeEnvironment(jinja2.Environment):

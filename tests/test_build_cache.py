@@ -245,10 +245,10 @@ def test_replayed_reads_as_ids_match_the_keys_read(built: Path) -> None:
     assert replayed > 0  # story cards were replayed as ids
 
 
-def test_escape_agrees_with_markupsafe() -> None:
+def test_escape_and_markup_agree_with_markupsafe() -> None:
     import markupsafe
 
-    from site_gen.render import escape
+    from site_gen.render import escape, markup
 
     class Html:
         def __html__(self) -> str:
@@ -258,6 +258,8 @@ def test_escape_agrees_with_markupsafe() -> None:
     for value in values:
         got = escape(value)
         assert type(got) is Markup and got == markupsafe.escape(value), value
+        made = markup(value)
+        assert type(made) is Markup and made == Markup(value), value
 
 
 def test_markdown_store_finds_saved_entries_whether_or_not_it_started_empty(

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -78,7 +78,7 @@ class KeyNames:
     story: _Names
     date: _Names
     terms: _Names
-    term: _Names  # by (taxonomy, slug)
+    term: _Names  # by taxonomy, then by slug
     taxonomy: _Names
     site: Any
     stories: Any
@@ -106,7 +106,7 @@ class KeyNames:
             _Names(lambda slug: name(story_key(slug))),
             _Names(lambda slug: name(story_date_key(slug))),
             _Names(lambda slug: name(story_terms_key(slug))),
-            _Names(lambda pair: name(term_key(*pair))),
+            _Names(lambda tax: _Names(lambda slug: name(term_key(tax, slug)))),
             _Names(lambda tax: name(taxonomy_key(tax))),
             *(name(key) for key in (SITE, STORIES, STORY_COUNT, PAGES, STANDALONE, DATES)),
         )
@@ -170,12 +170,12 @@ class TrackedSite:
         return self._site.story(slug)
 
     def term(self, taxonomy: str, slug: str) -> Term:
-        self._deps.add(self._names.term[taxonomy, slug])
+        self._deps.add(self._names.term[taxonomy][slug])
         return self._site.term(taxonomy, slug)
 
-    def term_read(self, taxonomy: str, slug: str) -> None:
-        """Record a read of a term, for a caller holding what it made of it this build."""
-        self._deps.add(self._names.term[taxonomy, slug])
+    def terms_read(self, taxonomy: str, slugs: Iterable[str]) -> None:
+        """Record reads of terms, for a caller holding what it made of them this build."""
+        self._deps.update(map(self._names.term[taxonomy].__getitem__, slugs))
 
     def story_date(self, slug: str) -> dt.datetime | None:
         self._deps.add(self._names.date[slug])

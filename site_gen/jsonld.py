@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
 
 from site_gen.assemble import story_url
+from site_gen.deps import build_memo
 from site_gen.mapsvg import coordinates
 from site_gen.model import Site, Story, Term
 
@@ -47,6 +49,16 @@ def _actor(term: Term, site: Site) -> dict[str, Any]:
     }
 
 
+def _once(site: Site, make: Callable[[Term, Site], dict[str, Any]], term: Term) -> dict:
+    """``make(term, site)``, once per build and term: many stories name the same places and
+    actors (the caller has recorded reading the term; the result is only serialised)."""
+    memo = build_memo(site, make.__name__)
+    found = memo.get(term.slug)
+    if found is None:
+        found = memo[term.slug] = make(term, site)
+    return found
+
+
 def _terms(site: Site, story: Story, taxonomy: str) -> list[Term]:
     slugs = site.story_terms.get(story.slug, {}).get(taxonomy, ())
     return [site.term(taxonomy, s) for s in slugs]
@@ -80,9 +92,9 @@ def news_article(site: Site, story: Story) -> dict[str, Any]:
     if story.credit_lines:
         data["creditText"] = "; ".join(story.credit_lines)
     if "locations" in site.taxonomies and (places := _terms(site, story, "locations")):
-        data["contentLocation"] = [_place(t, site) for t in places]
+        data["contentLocation"] = [_once(site, _place, t) for t in places]
     if "actors" in site.taxonomies and (actors := _terms(site, story, "actors")):
-        data["about"] = [_actor(t, site) for t in actors]
+        data["about"] = [_once(site, _actor, t) for t in actors]
     if "tags" in site.taxonomies and (tags := _terms(site, story, "tags")):
         data["keywords"] = [t.name for t in tags]
     return data

@@ -243,11 +243,30 @@ def _same(value: Any) -> Any:
 
 
 def _linker(page: Page, site: Site) -> Callable[[str], str]:
-    """The ``url()`` function of a page: relative links; base-path links on the 404 page."""
+    """The ``url()`` function of a page: relative links; base-path links on the 404 page.
+
+    Its ``base`` attribute is a link that is the same for exactly the pages whose links are
+    the same (those at the same folder depth): the key of views shared between them.
+    """
     if page.kind == "404":
-        base = site.config.base_path
-        return lambda target: base + target
-    return lambda target: relative_url(target, page.url)
+        prefix = site.config.base_path
+
+        def link(target: str) -> str:
+            return prefix + target
+
+    else:
+
+        def link(target: str) -> str:
+            return relative_url(target, page.url)
+
+    link.base = link("x")  # type: ignore[attr-defined]
+    return link
+
+
+def _base(link: Callable[[str], str]) -> str:
+    """``link.base`` (see ``_linker``); worked out for a link function made elsewhere."""
+    base = link.__dict__.get("base")
+    return base if base is not None else link("x")
 
 
 def _site_view(site: Site, link: Callable[[str], str]) -> dict[str, Any]:
@@ -293,7 +312,7 @@ def story_card(slug: str, site: Site, link: Callable[[str], str]) -> dict[str, A
     unchanged pages stays exact.
     """
     return remember(
-        site, "story_card", (slug, link("x")), lambda s: story_view(s.story(slug), s, link)
+        site, "story_card", (slug, _base(link)), lambda s: story_view(s.story(slug), s, link)
     )
 
 
@@ -363,27 +382,31 @@ def _term_links(
 ) -> list[dict[str, Any]]:
     """``_term_link`` of each of these terms of one taxonomy (each read is recorded, as
     ``site.term`` would)."""
-    memo = build_memo(site, "term_link")
-    base = link("x")
-    record = site.term_read if isinstance(site, TrackedSite) else None
-    views = []
-    for slug in slugs:
-        view = memo.get((taxonomy, slug, base))
-        if view is None:
-            view = _term_link(site.term(taxonomy, slug), site, link)
-        elif record is not None:
-            record(taxonomy, slug)
-        views.append(view)
+    memo = _term_link_memo(site, taxonomy, _base(link))
+    views = list(map(memo.get, slugs))
+    for n, view in enumerate(views):
+        if view is None:  # not made yet at this link base
+            views[n] = _term_link(site.term(taxonomy, slugs[n]), site, link)
+    if isinstance(site, TrackedSite):
+        site.terms_read(taxonomy, slugs)
     return views
+
+
+def _term_link_memo(site: Site, taxonomy: str, base: str) -> dict[str, dict[str, Any]]:
+    """The term links of one taxonomy and link base made so far this build, by slug."""
+    memos = build_memo(site, "term_link")
+    memo = memos.get((taxonomy, base))
+    if memo is None:
+        memo = memos[taxonomy, base] = {}
+    return memo
 
 
 def _term_link(term: Term, site: Site, link: Callable[[str], str]) -> dict[str, Any]:
     """A term as a link; made once per build and link base, shared (callers copy to add keys)."""
-    memo = build_memo(site, "term_link")
-    key = (term.taxonomy, term.slug, link("x"))
-    view = memo.get(key)
+    memo = _term_link_memo(site, term.taxonomy, _base(link))
+    view = memo.get(term.slug)
     if view is None:
-        view = memo[key] = View(
+        view = memo[term.slug] = View(
             name=term.name,
             slug=term.slug,
             url=link(term_url(site.config, term.taxonomy, term.slug)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -61,10 +62,17 @@ def build_timeline(dates: Iterable[dt.datetime | None], label: str) -> Timeline 
     else:
         unit, key = "month", _month_start
         starts = _month_starts(first, last)
-    counts = Counter(key(d) for d in days)
-    bins = tuple(Bin(s, unit, counts.get(s, 0)) for s in starts)
+    counts = Counter(days if key is _identity else map(key, days))
+    bins = _bins(starts, unit, counts)
     summary = _summary(bins, unit, len(days))
     return Timeline(bins, unit, len(days), summary, _svg(bins, label, summary))
+
+
+def _bins(starts: tuple[dt.date, ...], unit: str, counts: Counter[dt.date]) -> tuple[Bin, ...]:
+    """``Bin(start, unit, count)`` for each start: made in C (charts of thousands of terms
+    make hundreds of thousands of bins)."""
+    fields = zip(starts, itertools.repeat(unit), map(counts.get, starts, itertools.repeat(0)))
+    return tuple(map(tuple.__new__, itertools.repeat(Bin), fields))
 
 
 def _identity(day: dt.date) -> dt.date:
@@ -79,21 +87,25 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _day_starts(last: dt.date, count: int) -> list[dt.date]:
-    return [last - dt.timedelta(days=n) for n in range(count - 1, -1, -1)]
+# The bar starts depend on a chart's first and last days only, which many charts share.
+@functools.lru_cache(maxsize=1 << 12)
+def _day_starts(last: dt.date, count: int) -> tuple[dt.date, ...]:
+    return tuple(last - dt.timedelta(days=n) for n in range(count - 1, -1, -1))
 
 
-def _week_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+@functools.lru_cache(maxsize=1 << 12)
+def _week_starts(first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
     start, end = _week_start(first), _week_start(last)
-    return [start + dt.timedelta(weeks=n) for n in range((end - start).days // 7 + 1)]
+    return tuple(start + dt.timedelta(weeks=n) for n in range((end - start).days // 7 + 1))
 
 
-def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+@functools.lru_cache(maxsize=1 << 12)
+def _month_starts(first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
     months = (last.year - first.year) * 12 + last.month - first.month
-    return [
+    return tuple(
         dt.date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1)
         for n in range(months + 1)
-    ]
+    )
 
 
 @functools.lru_cache(maxsize=1 << 14)  # the same bars recur in many terms' charts

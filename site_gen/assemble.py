@@ -186,6 +186,15 @@ def _check_collisions(
     static_files: Iterable[str],
 ) -> None:
     """Raise one error naming every output path that two sources want."""
+    static_files = list(static_files)
+    feeds = [
+        term_url(config, tax.name, term.slug) + FEED
+        for tax in taxonomies.values()
+        for term in tax.terms
+    ]
+    paths = [page.output for page in pages] + list(EXTRA_OUTPUTS) + feeds + static_files
+    if len(set(paths)) == len(paths):  # the usual case: no need to describe every source
+        return
     owners: dict[str, list[str]] = {}
     for page in pages:
         owners.setdefault(page.output, []).append(_describe(page, standalone))

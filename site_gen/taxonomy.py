@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -19,24 +20,28 @@ class _Group:
     """Mentions gathered for one term identity while building."""
 
     key: str
-    spellings: Counter[str] = field(default_factory=Counter)
-    first_seen: dict[str, int] = field(default_factory=dict)
+    mentions: list[str] = field(default_factory=list)  # spellings, in site order
     stories: list[str] = field(default_factory=list)
     file: TermFile | None = None
 
-    def add(self, spelling: str, story: str, order: int) -> None:
-        self.spellings[spelling] += 1
-        self.first_seen.setdefault(spelling, order)
+    def add(self, spelling: str, story: str) -> None:
+        self.mentions.append(spelling)
         if not self.stories or self.stories[-1] != story:  # a story's mentions come together
             self.stories.append(story)
+
+    @functools.cached_property
+    def spellings(self) -> Counter[str]:
+        """How often each spelling is used; in the order they were first seen."""
+        return Counter(self.mentions)
 
     def display_name(self) -> str:
         """The term file's name, else the most frequent spelling (ties: first seen)."""
         if self.file and self.file.name:
             return self.file.name
-        if not self.spellings:
+        if not self.mentions:
             return self.file.slug if self.file else self.key
-        return min(self.spellings, key=lambda s: (-self.spellings[s], self.first_seen[s]))
+        counts = self.spellings
+        return max(counts, key=counts.__getitem__)  # max keeps the first of equals
 
 
 def build_taxonomy(
@@ -54,7 +59,6 @@ def build_taxonomy(
     by_slug = {f.slug: f for f in files}
     groups: dict[str, _Group] = {}
     mentions: dict[str, list[str]] = {}
-    order = 0
     seen: dict[str, tuple[str, str, TermFile | None] | None] = {}  # names repeat a lot
     for story in stories:
         named = mentions.setdefault(story.slug, [])
@@ -68,9 +72,8 @@ def build_taxonomy(
             group = groups.get(identity)
             if group is None:
                 group = groups[identity] = _Group(key, file=file)
-            group.add(spelling, story.slug, order)
+            group.add(spelling, story.slug)
             named.append(identity)
-            order += 1
     slugs = _assign_slugs(groups, config.name, warnings)
     terms = [_make_term(config.name, slugs[i], g) for i, g in groups.items()]
     story_terms = {

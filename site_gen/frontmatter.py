@@ -71,7 +71,7 @@ def _compose(block: str) -> tuple[Any, Any]:
         loader = LOADER(block)
         try:
             node = loader.get_single_node()
-            return node, loader.construct_document(node) if node is not None else {}
+            return node, _construct(loader, node) if node is not None else {}
         except yaml.YAMLError:
             pass
         finally:
@@ -82,6 +82,45 @@ def _compose(block: str) -> tuple[Any, Any]:
         return node, loader.construct_document(node) if node is not None else {}
     finally:
         loader.dispose()
+
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+class _Unusual(Exception):
+    """A document ``_plain`` leaves to the full constructor."""
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    """``loader.construct_document(node)``, faster for what front matter holds: mappings with
+    text keys, lists, text (other scalars still go through the loader)."""
+    try:
+        return _plain(loader, node)
+    except _Unusual:
+        return loader.construct_document(node)
+
+
+def _plain(loader: Any, node: yaml.Node, within: frozenset[int] = frozenset()) -> Any:
+    """The value of a node; ``within``: the containers it is inside (an alias can make a
+    document contain itself, which only the constructor can build)."""
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if id(node) in within:
+        raise _Unusual
+    inside = within | {id(node)}
+    if node.tag == _SEQ and kind is yaml.SequenceNode:
+        return [_plain(loader, item, inside) for item in node.value]
+    if node.tag == _MAP and kind is yaml.MappingNode:
+        data = {}
+        for key, value in node.value:
+            if key.tag != _STR or type(key) is not yaml.ScalarNode:
+                raise _Unusual  # merge keys, non-text keys: the constructor's rules apply
+            data[key.value] = _plain(loader, value, inside)
+        return data
+    raise _Unusual  # other tags (sets, ordered maps...)
 
 
 def _load_yaml(block: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:

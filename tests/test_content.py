@@ -244,3 +244,29 @@ def test_a_forked_call_returns_the_value_or_raises_the_exception_of_its_process(
         assert call.result() == (3, 1)
     with ForkedCall(divmod, 7, 0) as call, pytest.raises(ZeroDivisionError):
         call.result()
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "title: Talks\ntags: [a, b]\nextra: {k: [1, {x: y}]}",
+        "date: 2019-07-04\nat: 2019-07-04T10:00:00+03:00\nok: yes\nnone: ~\nn: 1.5\ns: '1'",
+        "a: &x [1, *x]",  # a list that contains itself
+        "a: &r {b: *r}",
+        "<<: {a: 1}\nb: 2",  # a merge key
+        "1: one\n2: two",  # keys that are not text
+        "a: !!set {x, y}",
+        "dup: 1\ndup: 2",
+        "a: &s text\nb: *s",
+    ],
+)
+def test_front_matter_values_are_what_the_yaml_constructor_gives(block: str) -> None:
+    """Front matter is built by a short path for plain text, lists and mappings, and by
+    PyYAML's constructor for anything else; both give the same values."""
+    import yaml
+
+    from site_gen.frontmatter import split_front_matter
+
+    got = split_front_matter(f"---\n{block}\n---\nBody", Path("s.md")).data
+    want = yaml.load(block, Loader=yaml.SafeLoader)
+    assert repr(got) == repr({str(k): v for k, v in want.items()})

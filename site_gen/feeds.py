@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Iterable
 
 from site_gen.assemble import FEED, story_url, term_url
-from site_gen.deps import remember
+from site_gen.deps import TrackedSite, build_memo, remember
 from site_gen.model import Page, Site, Story
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -85,11 +85,24 @@ def _make_entry(site: Site, story: Story) -> str:
     if story.summary:
         parts.append(f'    <summary type="text">{escape(story.summary)}</summary>')
     for name, slugs in site.story_terms[story.slug].items():
-        for slug in slugs:
-            term = site.term(name, slug)
-            parts.append(f"    <category term={quoteattr(term.name)} label={quoteattr(name)}/>")
+        parts += _categories(site, name, slugs)
     parts.append("  </entry>")
     return "\n".join(parts)
+
+
+def _categories(site: Site, taxonomy: str, slugs: tuple[str, ...]) -> list[str]:
+    """The ``<category>`` lines of these terms, each made once per build (terms recur in
+    many entries); every term counts as read, as looking it up would."""
+    memo = build_memo(site, "atom_category").setdefault(taxonomy, {})
+    lines = list(map(memo.get, slugs))
+    for n, line in enumerate(lines):
+        if line is None:
+            term = site.term(taxonomy, slugs[n])
+            line = f"    <category term={quoteattr(term.name)} label={quoteattr(taxonomy)}/>"
+            lines[n] = memo[slugs[n]] = line
+    if isinstance(site, TrackedSite):
+        site.terms_read(taxonomy, slugs)
+    return lines
 
 
 def feed_outputs(site: Site) -> dict[str, str]:

@@ -59,9 +59,7 @@ def related_stories(site: Site, slug: str, limit: int = 5) -> list[Story]:
     if len(scores) <= 1:  # only common terms: the newest stories of the rarest one
         _add(scores, _postings(site, mine[0], ranks)[:FINALISTS], _weight(mine[0]))
     scores.pop(ranks[slug], None)
-    # sorted()[:n] is what heapq.nlargest gives, and faster for a few hundred candidates
-    best = sorted(zip(scores.values(), scores.keys(), strict=True), reverse=True)[:FINALISTS]
-    finalists = {slugs[rank]: score for score, rank in best}
+    finalists = {slugs[rank]: score for score, rank in _highest(scores, FINALISTS)}
     common = [(t.taxonomy, t.slug, _weight(t)) for t in mine[len(rare) :]]
     if common:
         for other in finalists:
@@ -72,6 +70,19 @@ def related_stories(site: Site, slug: str, limit: int = 5) -> list[Story]:
                     score += weight
             finalists[other] = score
     return _best(site, {s: round(v, 9) for s, v in finalists.items()}, limit)
+
+
+def _highest(scores: dict[int, float], n: int) -> list[tuple[float, int]]:
+    """The ``n`` highest (score, rank) pairs, highest first (``heapq.nlargest``'s result).
+
+    Sorting bare scores is fast in C, so only the pairs that can make the cut are sorted.
+    """
+    if len(scores) > n:
+        cut = sorted(scores.values(), reverse=True)[n - 1]
+        pairs = [(score, rank) for rank, score in scores.items() if score >= cut]
+    else:
+        pairs = list(zip(scores.values(), scores.keys(), strict=True))
+    return sorted(pairs, reverse=True)[:n]
 
 
 def _add(scores: dict[int, float], ranks: Sequence[int], weight: float) -> None:

@@ -181,6 +181,10 @@ class TrackedSite:
         self._deps.add(self._names.date[slug])
         return self._site.story_date(slug)
 
+    def dates_of(self, slugs: Sequence[str]) -> list[dt.datetime | None]:
+        self._deps.update(map(self._names.date.__getitem__, slugs))
+        return self._site.dates_of(slugs)
+
     @property
     def story_dates(self) -> tuple[tuple[str, dt.datetime | None], ...]:
         self._deps.add(self._names.dates)

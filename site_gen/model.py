@@ -278,6 +278,10 @@ class Site:
     def story_date(self, slug: str) -> dt.datetime | None:
         return self._stories_by_slug[slug].date
 
+    def dates_of(self, slugs: Iterable[str]) -> list[dt.datetime | None]:
+        """``story_date`` of each of these stories."""
+        return [story.date for story in map(self._stories_by_slug.__getitem__, slugs)]
+
     @functools.cached_property
     def story_dates(self) -> tuple[tuple[str, dt.datetime | None], ...]:
         """Every story's slug and date, in site order."""

@@ -116,7 +116,7 @@ def _story(page: Page, site: Site, link: Link, story_view: StoryView) -> dict[st
 
 
 def _term(term: Term, site: Site, link: Link) -> dict[str, Any]:
-    dates = [site.story_date(s) for s in term.stories]
+    dates = site.dates_of(term.stories)
     context: dict[str, Any] = {
         "timeline": _timeline(dates, f"Stories about {term.name} over time"),
         "cooccur": {

@@ -58,10 +58,10 @@ def build_timeline(dates: Iterable[dt.datetime | None], label: str) -> Timeline 
         key = _identity
     elif span <= WEEKLY_SPAN:
         unit, key = "week", _week_start
-        starts = _week_starts(first, last)
+        starts = _week_starts(_week_start(first), _week_start(last))
     else:
         unit, key = "month", _month_start
-        starts = _month_starts(first, last)
+        starts = _month_starts(_month_start(first), _month_start(last))
     counts = Counter(days if key is _identity else map(key, days))
     bins = _bins(starts, unit, counts)
     summary = _summary(bins, unit, len(days))
@@ -87,7 +87,8 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-# The bar starts depend on a chart's first and last days only, which many charts share.
+# The bar starts depend on a chart's first and last day (week, month) only, which many
+# charts share.
 @functools.lru_cache(maxsize=1 << 12)
 def _day_starts(last: dt.date, count: int) -> tuple[dt.date, ...]:
     return tuple(last - dt.timedelta(days=n) for n in range(count - 1, -1, -1))

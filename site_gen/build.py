@@ -184,12 +184,13 @@ def build_site(
             try:
                 results, used = _render_all(job, plan.dirty, jobs or os.cpu_count() or 1)
                 state.folder_id = None  # until recorded again: a partial commit gets checked
-                written = job.staging.commit(sorted(r[0] for r in results if r[4] is not None))
+                written = tuple(sorted(r[0] for r in results if r[4] is not None))
+                moved = job.staging.commit(written)
             except BaseException:
                 job.staging.discard()
                 raise
             removed = remove_files(target, plan.stale)
-            _remember(state, folder, memo, site, plan, results, used, (keys, key_ids))
+            _remember(state, folder, memo, site, plan, results, moved, used, (keys, key_ids))
             if state.private_output:  # never checked for a no-op build: drop any old snapshot
                 snapshot_path.unlink(missing_ok=True)
             else:
@@ -218,6 +219,7 @@ def _remember(
     site: Site,
     plan: _Plan,
     results: list[Result],
+    moved: dict[str, os.stat_result],
     used: set[str],
     table: tuple[list[str], dict[str, int]],
 ) -> None:
@@ -225,7 +227,7 @@ def _remember(
     old_parsed = state.parsed
     state.parsed = memo.fresh
     state.outline = site.outline
-    _update_state(state, plan, results, table)
+    _update_state(state, plan, results, moved, table)
     if state.markdown is not None:
         state.markdown.save(keep=used if len(plan.dirty) == len(plan.units) else None)
     reparsed = memo.changed | (old_parsed.keys() - state.parsed.keys())
@@ -562,11 +564,14 @@ def _update_state(
     state: BuildState,
     plan: _Plan,
     results: list[Result],
+    moved: dict[str, os.stat_result],
     table: tuple[list[str], dict[str, int]],
 ) -> None:
     outputs = dict(plan.kept)
     for output, sha, size, ids, mtime in results:
-        if mtime is None:  # unchanged: as recorded, or as on disk
+        if output in moved:  # written, and stat'ed in place
+            size, mtime = moved[output].st_size, moved[output].st_mtime_ns
+        elif mtime is None:  # unchanged: as recorded, or as on disk
             if output in plan.previous:
                 _sha, size, mtime = plan.previous[output]
             else:

@@ -87,6 +87,9 @@ def _compose(block: str) -> tuple[Any, Any]:
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_SCALARS = frozenset(  # built from the scalar alone, in one step
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
+)
 
 
 class _Unusual(Exception):
@@ -95,30 +98,35 @@ class _Unusual(Exception):
 
 def _construct(loader: Any, node: yaml.Node) -> Any:
     """``loader.construct_document(node)``, faster for what front matter holds: mappings with
-    text keys, lists, text (other scalars still go through the loader)."""
+    text keys, lists, text, numbers, booleans, dates. Any other document (other tags, a
+    node used twice through an alias) goes to the constructor itself."""
     try:
-        return _plain(loader, node)
+        return _plain(loader, node, set())
     except _Unusual:
         return loader.construct_document(node)
 
 
-def _plain(loader: Any, node: yaml.Node, within: frozenset[int] = frozenset()) -> Any:
-    """The value of a node; ``within``: the containers it is inside (an alias can make a
-    document contain itself, which only the constructor can build)."""
+def _plain(loader: Any, node: yaml.Node, seen: set[int]) -> Any:
+    """The value of a node; ``seen``: the containers met so far (an alias repeats one, which
+    the constructor shares rather than copies)."""
     kind = type(node)
     if kind is yaml.ScalarNode:
-        return node.value if node.tag == _STR else loader.construct_object(node)
-    if id(node) in within:
+        if node.tag == _STR:
+            return node.value
+        if node.tag in _SCALARS:
+            return loader.construct_object(node)
+        raise _Unusual  # a container tag on a scalar, binary...: the constructor decides
+    if id(node) in seen:
         raise _Unusual
-    inside = within | {id(node)}
+    seen.add(id(node))
     if node.tag == _SEQ and kind is yaml.SequenceNode:
-        return [_plain(loader, item, inside) for item in node.value]
+        return [_plain(loader, item, seen) for item in node.value]
     if node.tag == _MAP and kind is yaml.MappingNode:
         data = {}
         for key, value in node.value:
             if key.tag != _STR or type(key) is not yaml.ScalarNode:
                 raise _Unusual  # merge keys, non-text keys: the constructor's rules apply
-            data[key.value] = _plain(loader, value, inside)
+            data[key.value] = _plain(loader, value, seen)
         return data
     raise _Unusual  # other tags (sets, ordered maps...)
 

@@ -223,12 +223,14 @@ class Staging:
             self._made.add(folder)
         return _write_new(os.path.join(folder, parts[-1]), data)
 
-    def commit(self, rels: Iterable[str]) -> tuple[str, ...]:
-        """Move staged files into place (each an atomic rename); return them.
+    def commit(self, rels: Iterable[str]) -> dict[str, os.stat_result]:
+        """Move staged files into place (each an atomic rename).
 
-        Into an output folder that holds nothing yet, whole staged folders move at once.
+        Into an output folder that holds nothing yet, whole staged folders move at once, and
+        the files keep the times ``put`` gave; files moved one by one into a folder that
+        holds others are stat'ed in place, and their stats returned.
         """
-        rels = tuple(rels)
+        moved: dict[str, os.stat_result] = {}
         if not set(os.listdir(self.out_dir)) - KEEP:
             for entry in os.listdir(self.folder):
                 os.replace(self.folder / entry, self.out_dir / entry)
@@ -238,8 +240,9 @@ class Staging:
                 parts = checked_parts(rel)
                 path = f"{folders.make(parts[:-1], rel)}/{parts[-1]}"
                 os.replace(os.path.join(self.folder, *parts), path)
+                moved[rel] = os.stat(path)
         self.discard()
-        return rels
+        return moved
 
     def discard(self) -> None:
         if self.folder.exists():

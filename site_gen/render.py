@@ -265,7 +265,7 @@ def _linker(page: Page, site: Site) -> Callable[[str], str]:
 
 def _base(link: Callable[[str], str]) -> str:
     """``link.base`` (see ``_linker``); worked out for a link function made elsewhere."""
-    base = link.__dict__.get("base")
+    base = getattr(link, "__dict__", {}).get("base")
     return base if base is not None else link("x")
 
 

@@ -258,6 +258,10 @@ def test_a_forked_call_returns_the_value_or_raises_the_exception_of_its_process(
         "a: !!set {x, y}",
         "dup: 1\ndup: 2",
         "a: &s text\nb: *s",
+        "a: &l [1, 2]\nb: *l",  # one list, named twice
+        "tags: !!seq war, peace",  # a list tag on text: an error
+        "extra: !!map a",
+        "n: !!int '7'\nf: !!float '1.5'\ns: !!str 7\nb: !!binary aGk=",
     ],
 )
 def test_front_matter_values_are_what_the_yaml_constructor_gives(block: str) -> None:
@@ -267,6 +271,24 @@ def test_front_matter_values_are_what_the_yaml_constructor_gives(block: str) -> 
 
     from site_gen.frontmatter import split_front_matter
 
+    try:
+        want = yaml.load(block, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        with pytest.raises(SourceError, match="invalid YAML"):
+            split_front_matter(f"---\n{block}\n---\nBody", Path("s.md"))
+        return
     got = split_front_matter(f"---\n{block}\n---\nBody", Path("s.md")).data
-    want = yaml.load(block, Loader=yaml.SafeLoader)
     assert repr(got) == repr({str(k): v for k, v in want.items()})
+    if block.startswith("a: &l"):  # an alias shares the value, as PyYAML does
+        assert got["a"] is got["b"]
+
+
+def test_front_matter_aliases_do_not_multiply() -> None:
+    """Nested aliases are shared, as PyYAML shares them, not copied (a few lines must not
+    expand into billions of values)."""
+    from site_gen.frontmatter import split_front_matter
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 7)]
+    data = split_front_matter("---\n" + "\n".join(lines) + "\n---\n", Path("s.md")).data
+    assert data["a6"][0] is data["a5"] and data["a1"][0] is data["a0"]

@@ -466,9 +466,9 @@ def _render_chunk(job: _Job, units: Iterable[Unit]) -> tuple[list[Result], list[
     depth = -1
     for unit in sorted(units, key=_depth):
         output, kind, arg = unit
-        if output.count("/") != depth:
+        if _depth(unit) != depth:
             forget_build_memos(job.site)
-            depth = output.count("/")
+            depth = _depth(unit)
         model = TrackedSite(job.site, set(), job.names)
         try:
             if kind == "static":

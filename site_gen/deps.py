@@ -310,6 +310,25 @@ def remember(site: Site | TrackedSite, name: str, key: Any, compute: Callable[[A
     return hit[0]
 
 
+def terms_once(
+    site: Site | TrackedSite,
+    memo: dict[str, T],
+    taxonomy: str,
+    slugs: Sequence[str],
+    make: Callable[[Term], T],
+) -> list[T]:
+    """``make(term)`` for each of these terms of one taxonomy, made once per ``memo`` (terms
+    recur across thousands of stories); every term counts as read, as ``site.term`` would
+    record it, hit or not."""
+    values = list(map(memo.get, slugs))
+    for n, value in enumerate(values):
+        if value is None:
+            values[n] = memo[slugs[n]] = make(site.term(taxonomy, slugs[n]))
+    if isinstance(site, TrackedSite):
+        site.terms_read(taxonomy, slugs)
+    return values  # type: ignore[return-value]
+
+
 def _hash(*parts: str) -> str:
     """Digest of a sequence of strings (``repr`` keeps the boundaries unambiguous)."""
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Iterable
 
 from site_gen.assemble import FEED, story_url, term_url
-from site_gen.deps import TrackedSite, build_memo, remember
+from site_gen.deps import build_memo, remember, terms_once
 from site_gen.model import Page, Site, Story
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -91,18 +91,16 @@ def _make_entry(site: Site, story: Story) -> str:
 
 
 def _categories(site: Site, taxonomy: str, slugs: tuple[str, ...]) -> list[str]:
-    """The ``<category>`` lines of these terms, each made once per build (terms recur in
-    many entries); every term counts as read, as looking it up would."""
+    """The ``<category>`` lines of these terms, each made once per build."""
     memo = build_memo(site, "atom_category").setdefault(taxonomy, {})
-    lines = list(map(memo.get, slugs))
-    for n, line in enumerate(lines):
-        if line is None:
-            term = site.term(taxonomy, slugs[n])
-            line = f"    <category term={quoteattr(term.name)} label={quoteattr(taxonomy)}/>"
-            lines[n] = memo[slugs[n]] = line
-    if isinstance(site, TrackedSite):
-        site.terms_read(taxonomy, slugs)
-    return lines
+    label = quoteattr(taxonomy)
+    return terms_once(
+        site,
+        memo,
+        taxonomy,
+        slugs,
+        lambda t: f"    <category term={quoteattr(t.name)} label={label}/>",
+    )
 
 
 def feed_outputs(site: Site) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from site_gen.assemble import story_url
-from site_gen.deps import build_memo
+from site_gen.deps import build_memo, terms_once
 from site_gen.mapsvg import coordinates
 from site_gen.model import Site, Story, Term
 
@@ -49,14 +49,14 @@ def _actor(term: Term, site: Site) -> dict[str, Any]:
     }
 
 
-def _once(site: Site, make: Callable[[Term, Site], dict[str, Any]], term: Term) -> dict:
-    """``make(term, site)``, once per build and term: many stories name the same places and
-    actors (the caller has recorded reading the term; the result is only serialised)."""
-    memo = build_memo(site, make.__name__)
-    found = memo.get(term.slug)
-    if found is None:
-        found = memo[term.slug] = make(term, site)
-    return found
+def _objects(
+    site: Site, story: Story, taxonomy: str, make: Callable[[Term, Site], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The story's terms of one taxonomy as schema.org objects, each made once per build
+    (they depend on the term alone, and are only serialised)."""
+    slugs = site.story_terms.get(story.slug, {}).get(taxonomy, ())
+    memo = build_memo(site, f"jsonld/{taxonomy}")
+    return terms_once(site, memo, taxonomy, slugs, lambda term: make(term, site))
 
 
 def _terms(site: Site, story: Story, taxonomy: str) -> list[Term]:
@@ -91,10 +91,10 @@ def news_article(site: Site, story: Story) -> dict[str, Any]:
         data["sourceOrganization"] = {"@type": "Organization", "name": story.dateline.agency}
     if story.credit_lines:
         data["creditText"] = "; ".join(story.credit_lines)
-    if "locations" in site.taxonomies and (places := _terms(site, story, "locations")):
-        data["contentLocation"] = [_once(site, _place, t) for t in places]
-    if "actors" in site.taxonomies and (actors := _terms(site, story, "actors")):
-        data["about"] = [_once(site, _actor, t) for t in actors]
+    if "locations" in site.taxonomies and (places := _objects(site, story, "locations", _place)):
+        data["contentLocation"] = places
+    if "actors" in site.taxonomies and (actors := _objects(site, story, "actors", _actor)):
+        data["about"] = actors
     if "tags" in site.taxonomies and (tags := _terms(site, story, "tags")):
         data["keywords"] = [t.name for t in tags]
     return data

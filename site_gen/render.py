@@ -23,7 +23,7 @@ from markupsafe._speedups import _escape_inner
 
 from site_gen.assemble import story_url, term_url
 from site_gen.content import first_paragraph, story_body
-from site_gen.deps import TrackedSite, build_memo, remember
+from site_gen.deps import build_memo, remember, terms_once
 from site_gen.errors import SiteGenError, SourceError
 from site_gen.markup import MarkdownCache
 from site_gen.model import Page, Site, Story, Term, View
@@ -383,13 +383,7 @@ def _term_links(
     """``_term_link`` of each of these terms of one taxonomy (each read is recorded, as
     ``site.term`` would)."""
     memo = _term_link_memo(site, taxonomy, _base(link))
-    views = list(map(memo.get, slugs))
-    for n, view in enumerate(views):
-        if view is None:  # not made yet at this link base
-            views[n] = _term_link(site.term(taxonomy, slugs[n]), site, link)
-    if isinstance(site, TrackedSite):
-        site.terms_read(taxonomy, slugs)
-    return views
+    return terms_once(site, memo, taxonomy, slugs, lambda term: _term_link(term, site, link))
 
 
 def _term_link_memo(site: Site, taxonomy: str, base: str) -> dict[str, dict[str, Any]]:

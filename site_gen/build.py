@@ -167,6 +167,7 @@ def build_site(
             if strict and warnings:
                 raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
             plan = _Plan.make(site, statics, state, salt, disk)
+            state.packed = None  # only the plan reads it
             if owned and not plan.kept:  # every record is replaced: free them before rendering
                 state.reset_outputs()  # (the plan copied what it needs of them)
             env = _environment(state, config.root, folder, salt)
@@ -349,7 +350,7 @@ class _Plan:
         changed_keys = [k for k, digest in digests.items() if old.get(k) != digest]
         changed_keys += [k for k in old if k not in digests]
         changed = {state.key_ids[k] for k in changed_keys if k in state.key_ids}
-        affected = outputs_reading(records, changed)
+        affected = outputs_reading(records, changed, state.packed if records else None)
         units, shapes = _units(site, statics)
         dirty: list[Unit] = []
         previous: dict[str, tuple[bytes, int, int]] = {}

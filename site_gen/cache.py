@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-FORMAT = 10
+FORMAT = 12
 GITIGNORE = "# sitegen's cache: safe to delete\n*\n"
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (no tool can set ctime)
@@ -46,7 +46,7 @@ class OutputRecord(NamedTuple):
     """One output file as the last build left it."""
 
     shape: bytes  # digest of the output's own description (its Page, a static file's stamp)
-    deps: array  # ids (in BuildState.keys) of the model keys read while rendering it
+    deps: array | memoryview  # ids (in BuildState.keys) of the model keys read rendering it
     sha256: bytes
     size: int
     mtime_ns: int
@@ -73,11 +73,13 @@ class BuildState:
     folder_id: tuple[int, int] | None = None  # (device, inode) of that folder when last built
     outline: Any = None  # the SiteOutline of the last build (reused while its key holds)
     outline_saved: Any = None  # what the outline on disk holds (see _outline_mark)
+    packed: PackedDeps | None = None  # the outputs' key ids as loaded (while outputs holds)
 
     def reset_outputs(self) -> None:
         self.digests, self.outputs, self.render_salt = {}, {}, ""
         self.saved = None
         self.keys, self.key_ids = [], {}
+        self.packed = None
 
     def parse_memo(
         self, salt: str, stamps: Mapping[str, Stamp] | None = None
@@ -127,19 +129,35 @@ class BuildState:
 SCAN_LIMIT = 64  # more changed keys than this: test each output's reads one by one
 
 
-def outputs_reading(records: Mapping[str, OutputRecord], ids: set[int]) -> set[str]:
+def outputs_reading(
+    records: Mapping[str, OutputRecord], ids: set[int], packed: PackedDeps | None = None
+) -> set[str]:
     """The outputs whose recorded reads include any of these key ids.
 
     For a few ids, every output's ids are joined into one buffer and each id is searched
     for with ``bytes.find`` (in C), instead of testing tens of thousands of outputs.
+    ``packed`` is such a buffer as loaded from disk; records it does not hold (replaced
+    since, see ``PackedDeps.replaced``) are tested one by one.
     """
     if not ids:
         return set()
     if len(ids) > SCAN_LIMIT:
         return {out for out, record in records.items() if not ids.isdisjoint(record.deps)}
-    names = list(records)
-    ends = list(itertools.accumulate(len(record.deps) for record in records.values()))
-    buffer = b"".join(record.deps for record in records.values())
+    if packed is None:
+        names = list(records)
+        ends = list(itertools.accumulate(len(record.deps) for record in records.values()))
+        buffer = b"".join(record.deps for record in records.values())
+        return _find_ids(names, ends, buffer, ids)
+    found = _find_ids(packed.names, packed.ends, packed.buffer, ids) - packed.replaced
+    for out in packed.replaced:
+        record = records.get(out)
+        if record is not None and not ids.isdisjoint(record.deps):
+            found.add(out)
+    return found
+
+
+def _find_ids(names: list[str], ends: list[int], buffer: bytes, ids: set[int]) -> set[str]:
+    """The names whose stretch of ``buffer`` (ids up to ``ends[n]``) holds any of ``ids``."""
     size = array("I").itemsize
     found: set[str] = set()
     for key_id in ids:
@@ -153,6 +171,20 @@ def outputs_reading(records: Mapping[str, OutputRecord], ids: set[int]) -> set[s
             found.add(names[n])
             at = buffer.find(pattern, ends[n] * size)  # on to the next output
     return found
+
+
+@dataclass
+class PackedDeps:
+    """Every output's key ids as one buffer, as the outputs file holds them.
+
+    ``names[n]`` read the ids before ``ends[n]`` (and from ``ends[n - 1]``). Outputs in
+    ``replaced`` have records (or none) other than the buffer's: a journal changed them.
+    """
+
+    names: list[str]
+    ends: list[int]
+    buffer: bytes
+    replaced: set[str] = field(default_factory=set)
 
 
 def file_stamp(path: Path | str) -> Stamp:
@@ -314,9 +346,10 @@ def load_state(folder: Path, out_dir: Path, markdown_salt: str) -> BuildState:
         if not (journal and journal["base"] == base["id"]):
             journal = {"outputs": {}, "digests": {}}
         base_keys = len(base["keys"])
-        state.outputs = _unpack(base)
+        state.outputs, state.packed = _unpack(base)
         if journal["outputs"] or journal["digests"]:
             _apply(base, state.outputs, journal)
+            state.packed.replaced.update(journal["outputs"])
         state.digests = base["digests"]
         state.render_salt = base["salt"]
         state.keys = base["keys"]
@@ -333,25 +366,33 @@ def load_state(folder: Path, out_dir: Path, markdown_salt: str) -> BuildState:
 
 
 def _pack(outputs: dict[str, OutputRecord]) -> dict[str, Any]:
-    """The records with every output's key ids in one array (loads far faster than one
-    array per output)."""
-    deps = array("I")
-    deps.frombytes(b"".join(record.deps for record in outputs.values()))
+    """The records as columns, with every output's key ids in one buffer: far faster to load
+    than a tuple and an array per output."""
+    records = outputs.values()
     return {
-        "outputs": {k: (r.shape, r.sha256, r.size, r.mtime_ns) for k, r in outputs.items()},
-        "deps": deps,
-        "counts": array("I", [len(record.deps) for record in outputs.values()]),
+        "names": list(outputs),
+        "shapes": [record.shape for record in records],
+        "shas": [record.sha256 for record in records],
+        "sizes": array("q", [record.size for record in records]),
+        "mtimes": array("q", [record.mtime_ns for record in records]),
+        "deps": b"".join(record.deps for record in records),
+        "counts": array("I", [len(record.deps) for record in records]),
     }
 
 
-def _unpack(base: dict[str, Any]) -> dict[str, OutputRecord]:
-    deps, counts = base["deps"], base["counts"]
-    records: dict[str, OutputRecord] = {}
-    start = 0
-    for (key, (shape, sha, size, mtime)), n in zip(base["outputs"].items(), counts, strict=True):
-        records[key] = OutputRecord(shape, deps[start : start + n], sha, size, mtime)
-        start += n
-    return records
+def _unpack(base: dict[str, Any]) -> tuple[dict[str, OutputRecord], PackedDeps]:
+    """The records of ``_pack``'s columns, made in C (no Python code runs per record).
+
+    Each record's ids are a view into the one buffer, as ``array("I")`` items: nothing is
+    copied, and the buffer also serves ``outputs_reading``.
+    """
+    names, buffer = base["names"], base["deps"]
+    ends = list(itertools.accumulate(base["counts"]))
+    view = memoryview(buffer).cast(array("I").typecode)
+    deps = map(view.__getitem__, map(slice, itertools.chain((0,), ends), ends))
+    columns = zip(base["shapes"], deps, base["shas"], base["sizes"], base["mtimes"], strict=True)
+    records = map(tuple.__new__, itertools.repeat(OutputRecord), columns)
+    return dict(zip(names, records, strict=True)), PackedDeps(names, ends, buffer)
 
 
 def _apply(base: dict[str, Any], outputs: dict[str, OutputRecord], journal: dict) -> None:
@@ -491,15 +532,27 @@ class Snapshot:
 
 
 def source_stamps(folders: Iterable[Path]) -> dict[str, Stamp]:
-    """The stamp of every file under these folders (missing folders have none)."""
+    """The stamp of every file under these folders (missing folders have none).
+
+    As ``os.walk`` finds them (links to folders are not followed), but with the paths and
+    file types ``os.scandir`` gives for free.
+    """
     stamps: dict[str, Stamp] = {}
-    for folder in folders:
-        for base, _dirs, files in os.walk(folder):
-            for name in files:
-                path = os.path.join(base, name)
+    pending = [os.fspath(folder) for folder in folders]
+    while pending:
+        try:
+            entries = os.scandir(pending.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
                 with contextlib.suppress(OSError):
-                    st = os.stat(path)
-                    stamps[path] = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+                    if entry.is_dir():
+                        if not entry.is_symlink():
+                            pending.append(entry.path)
+                        continue
+                    st = entry.stat()
+                    stamps[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
     return stamps
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
 import shutil
 from array import array
@@ -13,7 +14,16 @@ import pytest
 from markupsafe import Markup
 
 from site_gen.build import CACHE_DIR, build_site
-from site_gen.cache import SCAN_LIMIT, BuildState, OutputRecord, outputs_reading
+from site_gen.cache import (
+    SCAN_LIMIT,
+    BuildState,
+    OutputRecord,
+    PackedDeps,
+    _pack,
+    _unpack,
+    outputs_reading,
+    source_stamps,
+)
 from site_gen.deps import KeyNames, TrackedSite, model_digests, story_key, story_terms_key, term_key
 from site_gen.errors import SiteGenError
 
@@ -206,6 +216,36 @@ def test_outputs_reading_finds_exactly_the_outputs_that_read_a_key() -> None:
     assert outputs_reading(records, {2}) == {"edge"}
 
 
+def test_packed_records_load_as_saved_and_are_searched_in_place() -> None:
+    """Records saved as columns load equal to what was saved; searching the loaded buffer
+    agrees with testing each output, also after records were replaced, added or removed."""
+    rng = random.Random(11)
+    saved = {
+        f"out{n}": OutputRecord(
+            rng.randbytes(16),
+            array("I", rng.sample(range(1000, 3000), rng.randint(0, 30))),
+            rng.randbytes(32),
+            rng.randint(0, 10**6),
+            rng.randint(0, 2**62),
+        )
+        for n in range(800)
+    }
+    records, packed = _unpack(pickle.loads(pickle.dumps(_pack(saved))))
+    assert records == saved and list(records) == list(saved)
+    assert all(list(records[k].deps) == list(saved[k].deps) for k in saved)
+    assert isinstance(packed, PackedDeps) and not packed.replaced
+    changed = {"out3": array("I", [1500, 2500]), "out9": array("I"), "new": array("I", [1200])}
+    for out, deps in changed.items():
+        records[out] = OutputRecord(b"", deps, b"", 0, 0)
+    del records["out5"]
+    packed.replaced.update([*changed, "out5"])
+    for _ in range(60):
+        ids = set(rng.sample(range(1000, 3000), rng.randint(0, SCAN_LIMIT + 20)))
+        expected = {out for out, r in records.items() if not ids.isdisjoint(r.deps)}
+        assert outputs_reading(records, ids, packed) == expected
+    assert outputs_reading(records, {1200}, packed) >= {"new"}
+
+
 def test_story_slugs_never_collide_with_kept_search_data(built: Path) -> None:
     """A story whose slug is ``terms`` gets its own search entry, build after build."""
     story = built / "content" / "stories" / "terms.md"
@@ -279,3 +319,30 @@ def test_markdown_store_finds_saved_entries_whether_or_not_it_started_empty(
     with pytest.raises(KeyError):
         second["b"]
     assert MarkdownStore(path, "other salt").get("a") is None  # a new salt starts afresh
+
+
+def test_source_stamps_cover_the_files_os_walk_finds(tmp_path: Path) -> None:
+    """Every file, nested or linked, with its stamp; links to folders are not followed and
+    missing folders have no files."""
+    content = tmp_path / "content"
+    (content / "stories" / "deep").mkdir(parents=True)
+    (content / "stories" / "a.md").write_text("a")
+    (content / "stories" / "deep" / "b.md").write_text("bb")
+    (content / "link.md").symlink_to(content / "stories" / "a.md")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "c.md").write_text("c")
+    (content / "linked-folder").symlink_to(elsewhere, target_is_directory=True)
+    expected = {}
+    for base, _dirs, files in os.walk(content):
+        for name in files:
+            st = os.stat(os.path.join(base, name))
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+            expected[os.path.join(base, name)] = stamp
+    stamps = source_stamps([content, tmp_path / "missing"])
+    assert stamps == expected
+    assert set(stamps) == {
+        str(content / "stories" / "a.md"),
+        str(content / "stories" / "deep" / "b.md"),
+        str(content / "link.md"),
+    }

@@ -8,7 +8,8 @@ disk in ``.sitegen-cache/`` (safe to delete; git-ignored):
   neither read nor parsed again;
 - ``markdown.sqlite``: sha256 of a Markdown source -> its sanitised HTML, looked up lazily;
 - ``outputs-<key>.pickle`` for each output folder: output path -> ``OutputRecord`` (what it
-  was rendered from, the digest and stamp of the file written), plus the model digests;
+  was rendered from, the digest and stamp of the file written), stored as columns, plus
+  the model digests;
   ``outputs-<key>.journal`` holds the changes since, until it grows large;
 - ``outline.pickle``: the last build's taxonomies, pages and story terms with their model
   digests (a ``SiteOutline``), reused while no story's outline fields, term file, standalone

@@ -14,7 +14,7 @@ from site_gen.config import SiteConfig
 from site_gen.errors import SiteGenError, SourceError, raise_all
 from site_gen.forked import ForkedMap
 from site_gen.frontmatter import FrontMatter, body_of, split_front_matter
-from site_gen.model import Content, Dateline, StandalonePage, Story, TermFile
+from site_gen.model import Content, Dateline, StandalonePage, Story, TermFile, first_paragraph
 from site_gen.names import slugify
 
 STORY_KEYS = {
@@ -60,11 +60,6 @@ def parse_story(
     )
     raise_all(errors)
     return story
-
-
-def first_paragraph(body: str) -> str:
-    """The first paragraph of a Markdown body, without backslash escapes."""
-    return body.lstrip().split("\n\n", 1)[0].replace("\\", "")
 
 
 def story_body(story: Story) -> str:
@@ -161,7 +156,9 @@ def load_content(
         return (lambda path: memo(path, parse)) if memo else parse
 
     def story_parser(text: str, path: Path, digest: str) -> Story:
-        return parse_story(text, path, config, digest, keep_body=keep_body)
+        story = parse_story(text, path, config, digest, keep_body=keep_body)
+        _ = story.head_digest  # worked out where parsing runs; the parse cache keeps it
+        return story
 
     story_files = _md_files(root / "stories")
     missing = getattr(memo, "missing", None)

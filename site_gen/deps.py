@@ -1,7 +1,8 @@
 """What each output was made from: a Site wrapper that records reads, and digests of the model.
 
 Rendering code receives a ``TrackedSite`` instead of the ``Site``. Every way into the model
-(``story()``, ``term()``, ``story_terms``, ``taxonomies``, ``stories``, ...) records a key,
+(``story()``, ``story_head()``, ``term()``, ``story_terms``, ``taxonomies``, ``stories``,
+...) records a key,
 and ``model_digests`` gives each key a digest of exactly what that way returns. An output
 whose keys all have the digests they had when it was rendered (with the same templates,
 config and code) would render to the same bytes, so the build can skip it. A read that has
@@ -33,6 +34,11 @@ DATES = "dates"  # every story's slug and date, in site order
 @functools.cache  # one string object per key: outputs share them
 def story_key(slug: str) -> str:
     return f"s/{slug}"
+
+
+@functools.cache  # one string object per key: outputs share them
+def story_head_key(slug: str) -> str:
+    return f"h/{slug}"
 
 
 @functools.cache  # one string object per key: outputs share them
@@ -76,6 +82,7 @@ class KeyNames:
 
     ids: bool
     story: _Names
+    head: _Names
     date: _Names
     terms: _Names
     term: _Names  # by taxonomy, then by slug
@@ -104,6 +111,7 @@ class KeyNames:
         return cls(
             key_ids is not None,
             _Names(lambda slug: name(story_key(slug))),
+            _Names(lambda slug: name(story_head_key(slug))),
             _Names(lambda slug: name(story_date_key(slug))),
             _Names(lambda slug: name(story_terms_key(slug))),
             _Names(lambda tax: _Names(lambda slug: name(term_key(tax, slug)))),
@@ -168,6 +176,10 @@ class TrackedSite:
     def story(self, slug: str) -> Story:
         self._deps.add(self._names.story[slug])
         return self._site.story(slug)
+
+    def story_head(self, slug: str) -> Story:
+        self._deps.add(self._names.head[slug])
+        return self._site.story_head(slug)
 
     def term(self, taxonomy: str, slug: str) -> Term:
         self._deps.add(self._names.term[taxonomy][slug])
@@ -348,6 +360,7 @@ def model_digests(site: Site) -> dict[str, str]:
     digests = dict(shaped)
     for story in site.stories:
         digests[story_key(story.slug)] = f"{story.digest}:{story.path}"
+        digests[story_head_key(story.slug)] = story.head_digest
     digests[STORY_COUNT] = str(len(site.stories))
     digests[STORIES] = _hash(*(digests[story_key(s.slug)] for s in site.stories))
     digests[STANDALONE] = _hash(*(f"{p.digest}:{p.path}:{p.slug}" for p in site.standalone))

@@ -124,7 +124,7 @@ def render_feed(site: Site, term_id: tuple[str, str] | None) -> str:
     term = site.term(*term_id)
     page = term_url(site.config, term.taxonomy, term.slug)
     title = f"{site.config.title}: {term.name}"
-    stories = (site.story(s) for s in term.stories)
+    stories = (site.story_head(s) for s in term.stories)
     return render_atom(site, title, page + FEED, page, stories)
 
 

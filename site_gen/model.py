@@ -51,6 +51,27 @@ class Story:
         text = repr((parts, terms)).encode("utf-8", "surrogatepass")
         return hashlib.blake2b(text, digest_size=16).hexdigest()
 
+    @functools.cached_property
+    def head(self) -> Story:
+        """This story without its body (the first paragraph stays, as ``opening``): what a
+        list of stories (a card, a feed entry) may read. Not pickled: made again on use."""
+        opening = self.opening if self.opening is not None else first_paragraph(self.body or "")
+        return Story(
+            **{f.name: getattr(self, f.name) for f in fields(self) if f.name not in _BODY},
+            body="",
+            digest="",
+            opening=opening,
+        )
+
+    @functools.cached_property
+    def head_digest(self) -> str:
+        """A digest of every field of ``head``; parsing works it out (in parallel), and the
+        parse cache keeps it."""
+        head = self.head
+        values = tuple(getattr(head, f.name) for f in fields(head))
+        text = repr(values).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(text, digest_size=16).hexdigest()
+
     def outline_only(self) -> Story:
         """This story with only the fields ``outline`` covers: what site assembly may read."""
         return Story(
@@ -74,6 +95,7 @@ class Story:
         # the path pickled as text: rebuilding a Path from its parts was a third of the
         # time it took to load the parse cache
         state = dict(self.__dict__)
+        state.pop("head", None)
         return _story_from, (str(state.pop("path")), state)
 
     @property
@@ -83,6 +105,14 @@ class Story:
         items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         lines = (str(item).strip() for item in items if item is not None)
         return tuple(_unwrap(line) for line in lines if line)
+
+
+_BODY = ("body", "digest", "opening")  # the fields a story's head leaves out or replaces
+
+
+def first_paragraph(body: str) -> str:
+    """The first paragraph of a Markdown body, without backslash escapes."""
+    return body.lstrip().split("\n\n", 1)[0].replace("\\", "")
 
 
 def _story_from(path: str, state: dict[str, Any]) -> Story:
@@ -263,6 +293,10 @@ class Site:
 
     def story(self, slug: str) -> Story:
         return self._stories_by_slug[slug]
+
+    def story_head(self, slug: str) -> Story:
+        """The story's ``head``: all of it but its body."""
+        return self._stories_by_slug[slug].head
 
     @property
     def _stories_by_slug(self) -> dict[str, Story]:

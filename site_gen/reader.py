@@ -52,7 +52,7 @@ def term_link(term: Term, site: Site, link: Link, count: int | None = None) -> d
 
 
 def _home(page: Page, site: Site, link: Link, story_view: StoryView) -> dict[str, Any]:
-    stories = [site.story(s) for s in page.stories]
+    stories = [site.story_head(s) for s in page.stories]
     context: dict[str, Any] = {"days": _days(stories, site, link, story_view)}
     if page.number == 1:
         dates = site.story_dates

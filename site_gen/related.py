@@ -123,7 +123,7 @@ def _best(site: Site, scores: dict[str, float], limit: int) -> list[Story]:
     if not scores:
         return []
     cut = sorted(scores.values(), reverse=True)[:limit][-1]
-    finalists = [site.story(s) for s in scores if scores[s] >= cut]
+    finalists = [site.story_head(s) for s in scores if scores[s] >= cut]
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     finalists.sort(key=lambda s: s.slug)
     finalists.sort(key=lambda s: (scores[s.slug], s.date or oldest), reverse=True)

@@ -22,11 +22,11 @@ from markupsafe import Markup
 from markupsafe._speedups import _escape_inner
 
 from site_gen.assemble import story_url, term_url
-from site_gen.content import first_paragraph, story_body
+from site_gen.content import story_body
 from site_gen.deps import build_memo, remember, terms_once
 from site_gen.errors import SiteGenError, SourceError
 from site_gen.markup import MarkdownCache
-from site_gen.model import Page, Site, Story, Term, View
+from site_gen.model import Page, Site, Story, Term, View, first_paragraph
 from site_gen.reader import reader_context
 from site_gen.urls import absolute_url, relative_url
 
@@ -312,7 +312,7 @@ def story_card(slug: str, site: Site, link: Callable[[str], str]) -> dict[str, A
     unchanged pages stays exact.
     """
     return remember(
-        site, "story_card", (slug, _base(link)), lambda s: story_view(s.story(slug), s, link)
+        site, "story_card", (slug, _base(link)), lambda s: story_view(s.story_head(slug), s, link)
     )
 
 

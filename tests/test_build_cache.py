@@ -24,8 +24,18 @@ from site_gen.cache import (
     outputs_reading,
     source_stamps,
 )
-from site_gen.deps import KeyNames, TrackedSite, model_digests, story_key, story_terms_key, term_key
+from site_gen.content import story_body
+from site_gen.deps import (
+    KeyNames,
+    TrackedSite,
+    model_digests,
+    story_head_key,
+    story_key,
+    story_terms_key,
+    term_key,
+)
 from site_gen.errors import SiteGenError
+from site_gen.model import first_paragraph
 
 STORY = "content/stories/talks-in-damascus.md"
 STORY_PAGE = "stories/talks-in-damascus-envoys-meet-assad/index.html"
@@ -176,6 +186,30 @@ def test_tracked_site_records_each_read(built: Path) -> None:
     assert deps <= set(model_digests(site))
     list(tracked.stories)
     assert "stories" in deps
+    head = tracked.story_head(story.slug)
+    assert story_head_key(story.slug) in deps <= set(model_digests(site))
+    assert (head.body, head.digest, head.title, head.terms) == ("", "", story.title, story.terms)
+    assert head.opening == first_paragraph(story_body(story))
+
+
+def test_a_story_head_digest_covers_every_field_but_the_body(tmp_path: Path) -> None:
+    from site_gen.config import load_config
+    from site_gen.content import parse_story
+
+    config = load_config(tmp_path)
+    text = "---\ntitle: A\nsummary: S\nactors: [X]\n---\n\nFirst one.\n\nSecond.\n"
+    path = tmp_path / "a.md"
+
+    def head_digest(source: str) -> str:
+        return parse_story(source, path, config, keep_body=False).head_digest
+
+    same = head_digest(text)
+    assert head_digest(text.replace("Second.", "Second, edited.")) == same
+    for old, new in [("First one", "First, edited"), ("S\n", "T\n"), ("[X]", "[Y]"), ("A", "B")]:
+        assert head_digest(text.replace(old, new, 1)) != same, (old, new)
+    story = parse_story(text, path, config)  # body kept: the same head
+    assert story.head_digest == same and story.head.opening == "First one."
+    assert "head" not in pickle.loads(pickle.dumps(story)).__dict__
 
 
 def test_unchanged_sources_and_outputs_skip_the_whole_build(

@@ -11,10 +11,11 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from site_gen import cache
+from site_gen import build, cache
 from site_gen.build import build_site
 from site_gen.cache import BuildState
 from site_gen.render import theme_dir
@@ -96,6 +97,20 @@ def edit_body(root: Path, clock: Clock) -> None:
     replace(root / STORIES / "talks-in-damascus.md", "in Damascus.", "in Damascus today.", clock)
 
 
+def edit_last_paragraph(root: Path, clock: Clock) -> None:
+    path = root / STORIES / "generated-04.md"
+    replace(path, "Paragraph two, from", "Paragraph two, filed late from", clock)
+
+
+def edit_first_paragraph(root: Path, clock: Clock) -> None:
+    path = root / STORIES / "generated-04.md"
+    replace(path, "Paragraph one of report 4", "The opening of report 4", clock)
+
+
+def edit_summary(root: Path, clock: Clock) -> None:
+    replace(root / STORIES / "generated-06.md", "summary: Summary of", "summary: Gist of", clock)
+
+
 def add_tag(root: Path, clock: Clock) -> None:
     old = "tags: [humanitarian aid]"
     replace(root / STORIES / "aid-convoy.md", old, "tags: [humanitarian aid, refugees]", clock)
@@ -155,6 +170,9 @@ def edit_standalone_page(root: Path, clock: Clock) -> None:
 
 EDITS: tuple[Edit, ...] = (
     edit_body,
+    edit_last_paragraph,
+    edit_first_paragraph,
+    edit_summary,
     add_tag,
     remove_tag,
     rename_actor,
@@ -201,3 +219,39 @@ def test_edit_renders_only_affected_pages(root: Path, tmp_path: Path) -> None:
     assert "stories/talks-in-damascus-envoys-meet-assad/index.html" in result.written
     assert 0 < result.rendered < result.pages / 3
     assert build_site(root, out_dir=out).written == ()
+
+
+def rendered_outputs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The outputs the builds that follow render (small builds render in this process)."""
+    seen: list[str] = []
+    produce = build._produce
+
+    def recording(site: Any, model: Any, env: Any, md: Any, kind: str, arg: Any) -> bytes:
+        seen.append(site.pages[arg].output if kind == "page" else f"{kind}:{arg}")
+        return produce(site, model, env, md, kind, arg)
+
+    monkeypatch.setattr(build, "_produce", recording)
+    return seen
+
+
+def test_a_body_edit_leaves_pages_that_list_the_story_alone(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lists of stories (term pages, term feeds, related stories) read a story's head: its
+    body past the first paragraph is not part of it, its first paragraph and summary are."""
+    out = tmp_path / "out"
+    build_site(root, out_dir=out)
+    seen = rendered_outputs(monkeypatch)
+    clock = Clock()
+    edit_last_paragraph(root, clock)
+    build_site(root, out_dir=out)
+    story_page = "stories/generated-report-number-4/index.html"
+    assert story_page in seen
+    assert not [out for out in seen if out.startswith(("actors/", "locations/", "tags/"))]
+    assert not [out for out in seen if out.startswith("feed:(")]  # no term feed
+    for edit in (edit_first_paragraph, edit_summary):
+        seen.clear()
+        edit(root, clock)
+        build_site(root, out_dir=out)
+        assert [out for out in seen if out.startswith("actors/")], (edit.__name__, seen)
+        assert [out for out in seen if out.startswith("feed:(")], edit.__name__

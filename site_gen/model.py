@@ -55,20 +55,19 @@ class Story:
     def head(self) -> Story:
         """This story without its body (the first paragraph stays, as ``opening``): what a
         list of stories (a card, a feed entry) may read. Not pickled: made again on use."""
-        opening = self.opening if self.opening is not None else first_paragraph(self.body or "")
-        return Story(
-            **{f.name: getattr(self, f.name) for f in fields(self) if f.name not in _BODY},
-            body="",
-            digest="",
-            opening=opening,
-        )
+        fields_ = {name: self.__dict__[name] for name in _STORY_FIELDS}
+        if self.opening is None:
+            fields_["opening"] = first_paragraph(self.body or "")
+        fields_.update(body="", digest="")
+        head = object.__new__(Story)  # the fields of a valid story: no need to check them
+        head.__dict__.update(fields_)
+        return head
 
     @functools.cached_property
     def head_digest(self) -> str:
         """A digest of every field of ``head``; parsing works it out (in parallel), and the
         parse cache keeps it."""
-        head = self.head
-        values = tuple(getattr(head, f.name) for f in fields(head))
+        values = tuple(map(self.head.__dict__.__getitem__, _STORY_FIELDS))
         text = repr(values).encode("utf-8", "surrogatepass")
         return hashlib.blake2b(text, digest_size=16).hexdigest()
 
@@ -107,7 +106,7 @@ class Story:
         return tuple(_unwrap(line) for line in lines if line)
 
 
-_BODY = ("body", "digest", "opening")  # the fields a story's head leaves out or replaces
+_STORY_FIELDS = tuple(f.name for f in fields(Story))
 
 
 def first_paragraph(body: str) -> str:

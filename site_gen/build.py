@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import itertools
 import os
 import platform
 import time
@@ -36,6 +37,7 @@ from site_gen.cache import (
     BuildState,
     MarkdownStore,
     OutputRecord,
+    PackedDeps,
     Snapshot,
     cache_dir,
     file_stamp,
@@ -167,7 +169,6 @@ def build_site(
             if strict and warnings:
                 raise SiteGenError("warnings are errors with --strict:\n" + "\n".join(warnings))
             plan = _Plan.make(site, statics, state, salt, disk)
-            state.packed = None  # only the plan reads it
             if owned and not plan.kept:  # every record is replaced: free them before rendering
                 state.reset_outputs()  # (the plan copied what it needs of them)
             env = _environment(state, config.root, folder, salt)
@@ -350,6 +351,8 @@ class _Plan:
         changed_keys = [k for k, digest in digests.items() if old.get(k) != digest]
         changed_keys += [k for k in old if k not in digests]
         changed = {state.key_ids[k] for k in changed_keys if k in state.key_ids}
+        if records and state.packed is None:  # kept in the state for the builds that follow
+            state.packed = PackedDeps.of(records)
         affected = outputs_reading(records, changed, state.packed if records else None)
         units, shapes = _units(site, statics)
         dirty: list[Unit] = []
@@ -376,6 +379,8 @@ class _Plan:
             present = output_files(target)
             stale = sorted(rel for rel in present if rel not in shapes)
             unrecorded = bool(present)
+        if not kept:  # every record will be replaced, and the key table with them
+            state.packed = None
         return cls(
             units,
             shapes,
@@ -581,6 +586,10 @@ def _update_state(
         outputs[output] = OutputRecord(plan.shapes[output], ids, sha, size, mtime)
     state.keys, state.key_ids = table  # only now: the records above use the old table
     state.outputs = outputs
+    if state.packed is not None:  # the kept records are those the buffer holds
+        rendered = (result[0] for result in results)
+        if not state.packed.replace(itertools.chain(rendered, plan.stale)):
+            state.packed = None
     state.folder_id = _folder_id(plan.target)
     state.digests = plan.digests
     state.render_salt = plan.salt

@@ -74,7 +74,7 @@ class BuildState:
     folder_id: tuple[int, int] | None = None  # (device, inode) of that folder when last built
     outline: Any = None  # the SiteOutline of the last build (reused while its key holds)
     outline_saved: Any = None  # what the outline on disk holds (see _outline_mark)
-    packed: PackedDeps | None = None  # the outputs' key ids as loaded (while outputs holds)
+    packed: PackedDeps | None = None  # the outputs' key ids in one buffer (outputs_reading)
 
     def reset_outputs(self) -> None:
         self.digests, self.outputs, self.render_salt = {}, {}, ""
@@ -145,10 +145,7 @@ def outputs_reading(
     if len(ids) > SCAN_LIMIT:
         return {out for out, record in records.items() if not ids.isdisjoint(record.deps)}
     if packed is None:
-        names = list(records)
-        ends = list(itertools.accumulate(len(record.deps) for record in records.values()))
-        buffer = b"".join(record.deps for record in records.values())
-        return _find_ids(names, ends, buffer, ids)
+        packed = PackedDeps.of(records)
     found = _find_ids(packed.names, packed.ends, packed.buffer, ids) - packed.replaced
     for out in packed.replaced:
         record = records.get(out)
@@ -186,6 +183,18 @@ class PackedDeps:
     ends: list[int]
     buffer: bytes
     replaced: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, records: Mapping[str, OutputRecord]) -> PackedDeps:
+        names = list(records)
+        ends = list(itertools.accumulate(len(record.deps) for record in records.values()))
+        return cls(names, ends, b"".join(record.deps for record in records.values()))
+
+    def replace(self, outputs: Iterable[str]) -> bool:
+        """Note outputs whose records changed; False once so many did that the buffer is
+        better made again."""
+        self.replaced.update(outputs)
+        return len(self.replaced) * JOURNAL_RATIO < len(self.names)
 
 
 def file_stamp(path: Path | str) -> Stamp:

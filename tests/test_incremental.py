@@ -209,6 +209,10 @@ def test_incremental_equals_clean_after_every_edit(root: Path, tmp_path: Path, m
         build_site(root, out_dir=clean, clean=True)
         assert tree(out) == tree(clean), f"after {edit.__name__}"
         assert result.rendered <= len(tree(clean))
+        if state is not None and state.packed is not None:  # kept up to date between builds
+            for key_id in range(len(state.keys)):
+                found = cache.outputs_reading(state.outputs, {key_id}, state.packed)
+                assert found == cache.outputs_reading(state.outputs, {key_id}), edit.__name__
 
 
 def test_edit_renders_only_affected_pages(root: Path, tmp_path: Path) -> None:

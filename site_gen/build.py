@@ -332,7 +332,7 @@ class _Plan:
     units: list[Unit]
     shapes: dict[str, bytes]
     dirty: list[Unit]
-    previous: dict[str, tuple[bytes, int, int]]  # intact output -> (sha256, size, mtime_ns)
+    previous: dict[str, tuple[bytes, int, int]]  # dirty intact output -> sha256, size, mtime
     stale: list[str]
     digests: dict[str, str]
     kept: dict[str, OutputRecord]
@@ -362,17 +362,17 @@ class _Plan:
         # A private folder changes only through this state's builds, unless it was replaced.
         check = not state.private_output or state.folder_id != _folder_id(target)
         intact = disk.intact
+        outputs = state.outputs
         for unit in units:
             out = unit[0]
-            record = state.outputs.get(out)
+            record = outputs.get(out)
             if record is None or (check and not intact(out, record.size, record.mtime_ns)):
                 dirty.append(unit)  # never built, or changed on disk since
-                continue
-            previous[out] = (record.sha256, record.size, record.mtime_ns)
-            if record.shape == shapes[out] and out in records and out not in affected:
+            elif record.shape == shapes[out] and out in records and out not in affected:
                 kept[out] = record
             else:
                 dirty.append(unit)
+                previous[out] = (record.sha256, record.size, record.mtime_ns)
         stale = [out for out in state.outputs if out not in shapes]
         unrecorded = True  # files the records do not describe may be on disk
         if not state.outputs:  # first build into this folder: clear out whatever is there

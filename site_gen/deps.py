@@ -358,11 +358,13 @@ def model_digests(site: Site) -> dict[str, str]:
     if not shaped:  # digested once per outline: a build that reuses it reuses these too
         shaped.update(_outline_digests(site))
     digests = dict(shaped)
-    for story in site.stories:
-        digests[story_key(story.slug)] = f"{story.digest}:{story.path}"
-        digests[story_head_key(story.slug)] = story.head_digest
+    slugs = [story.slug for story in site.stories]
+    files = [f"{story.digest}:{story.path}" for story in site.stories]
+    digests.update(zip(map(story_key, slugs), files, strict=True))
+    heads = [story.head_digest for story in site.stories]
+    digests.update(zip(map(story_head_key, slugs), heads, strict=True))
     digests[STORY_COUNT] = str(len(site.stories))
-    digests[STORIES] = _hash(*(digests[story_key(s.slug)] for s in site.stories))
+    digests[STORIES] = _hash(*files)
     digests[STANDALONE] = _hash(*(f"{p.digest}:{p.path}:{p.slug}" for p in site.standalone))
     digests[SITE] = _hash(shaped[SITE], digests[STORIES], digests[STANDALONE])
     return digests

@@ -42,13 +42,17 @@ def assemble_site(
     outlines, term files, standalone pages, static names, config and ``salt``) still holds.
     """
     warnings = warnings if warnings is not None else []
-    stories = sort_stories(s for s in content.stories if drafts or not s.draft)
+    listed = [s for s in content.stories if drafts or not s.draft]  # in file order
     standalone = tuple(p for p in content.pages if drafts or not p.draft)
     statics = sorted(static_files)
-    key = _outline_key(config, stories, content.term_files, standalone, statics, salt)
-    if previous is None or previous.key != key:  # (the same key: the same paths and slugs)
+    key = _outline_key(config, listed, content.term_files, standalone, statics, salt)
+    if previous is None or previous.key != key:
+        stories = sort_stories(listed)
         raise_all(_duplicate_slugs(stories))
         previous = _outline(key, config, stories, content.term_files, standalone, statics)
+    else:  # the same key: the same slugs and dates, so the same order
+        by_slug = {story.slug: story for story in listed}
+        stories = tuple(map(by_slug.__getitem__, previous.order))
     warnings.extend(previous.warnings)
     return Site(
         config=config,
@@ -96,7 +100,8 @@ def _outline(
             story_terms[slug][tax.name] = terms
     pages = _pages(config, shapes, taxonomies, standalone)
     _check_collisions(config, pages, taxonomies, standalone, statics)
-    return SiteOutline(key, taxonomies, pages, story_terms, tuple(warnings))
+    order = tuple(story.slug for story in stories)
+    return SiteOutline(key, taxonomies, pages, story_terms, tuple(warnings), order)
 
 
 def sort_stories(stories: Iterable[Story]) -> tuple[Story, ...]:

@@ -274,6 +274,7 @@ class SiteOutline:
     pages: PageList
     story_terms: Mapping[str, Mapping[str, tuple[str, ...]]]
     warnings: tuple[str, ...]
+    order: tuple[str, ...]  # the stories' slugs in site order (newest first, undated last)
     digests: dict[str, str] = field(default_factory=dict)  # filled once by deps.model_digests
     memos: dict[str, dict[Any, Any]] = field(default_factory=dict)  # see deps.outline_memo
 

@@ -117,13 +117,22 @@ class BuildState:
             changed.add(key)
             return value
 
-        def missing(keys: Iterable[str]) -> list[str]:
-            """The keys that ``memo`` would parse (as far as their stamps tell now)."""
-            return [k for k in keys if k not in stamps or reusable(k, stamps[k]) is None]
+        def reuse(keys: Iterable[str]) -> dict[str, Any]:
+            """The parsed objects of these keys that ``memo`` would reuse (as far as the
+            stamps taken earlier tell), counted as used: one pass, no call per key."""
+            found: dict[str, Any] = {}
+            parsed = self.parsed
+            for key in keys:
+                cached = parsed.get(key)
+                stamp = stamps.get(key)
+                if cached is not None and cached[0] == stamp and stamp[3] < cached[2] - RACY_NS:
+                    fresh[key] = cached
+                    found[key] = cached[1]
+            return found
 
         memo.fresh = fresh  # type: ignore[attr-defined]
         memo.changed = changed  # type: ignore[attr-defined]
-        memo.missing = missing  # type: ignore[attr-defined]
+        memo.reuse = reuse  # type: ignore[attr-defined]
         return memo
 
 

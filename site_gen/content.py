@@ -161,13 +161,15 @@ def load_content(
         return story
 
     story_files = _md_files(root / "stories")
-    missing = getattr(memo, "missing", None)
-    todo = missing(story_files) if missing is not None else story_files
+    reuse = getattr(memo, "reuse", None)
+    found = reuse(story_files) if reuse is not None else {}
+    todo = [path for path in story_files if path not in found]
     if jobs > 1 and len(todo) >= PARALLEL_PARSE and hasattr(os, "fork"):
         with ForkedMap(parse_raw(story_parser), todo[len(todo) // 2 :]) as helper:
-            stories = _parse_all(story_files, parse_with(story_parser, helper), errors)
+            found.update(_parse_each(todo, parse_with(story_parser, helper), errors))
     else:
-        stories = _parse_all(story_files, parse_with(story_parser), errors)
+        found.update(_parse_each(todo, parse_with(story_parser), errors))
+    stories = [found[path] for path in story_files if path in found]  # in file order
     term_files: list[TermFile] = []
     for tax in config.taxonomies:
         term_files += _parse_all(
@@ -198,15 +200,20 @@ def _swap(read_result: tuple[str, str], path: Path) -> tuple[str, Path, str]:
 
 
 def _parse_all(paths: Iterable[str], parse: Callable[[str], T], errors: list) -> list[T]:
-    result = []
+    return list(_parse_each(paths, parse, errors).values())
+
+
+def _parse_each(paths: Iterable[str], parse: Callable[[str], T], errors: list) -> dict[str, T]:
+    """``parse(path)`` of each path, by path; the errors of those that fail go to ``errors``."""
+    done: dict[str, T] = {}
     for path in paths:
         try:
-            result.append(parse(path))
+            done[path] = parse(path)
         except SiteGenError as exc:
             errors.append(exc)
         except OSError as exc:
             errors.append(SourceError(path, None, f"cannot read: {exc.strerror}"))
-    return result
+    return done
 
 
 def _flatten(errors: list[SiteGenError]) -> list[SiteGenError]:

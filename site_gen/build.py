@@ -361,12 +361,12 @@ class _Plan:
         target = disk.out_dir
         # A private folder changes only through this state's builds, unless it was replaced.
         check = not state.private_output or state.folder_id != _folder_id(target)
-        intact = disk.intact
         outputs = state.outputs
+        altered = disk.not_intact(outputs) if check else set()
         for unit in units:
             out = unit[0]
             record = outputs.get(out)
-            if record is None or (check and not intact(out, record.size, record.mtime_ns)):
+            if record is None or out in altered:
                 dirty.append(unit)  # never built, or changed on disk since
             elif record.shape == shapes[out] and out in records and out not in affected:
                 kept[out] = record

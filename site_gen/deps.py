@@ -189,6 +189,10 @@ class TrackedSite:
         """Record reads of terms, for a caller holding what it made of them this build."""
         self._deps.update(map(self._names.term[taxonomy].__getitem__, slugs))
 
+    def story_terms_of(self, slugs: Sequence[str]) -> list[Mapping[str, tuple[str, ...]]]:
+        self._deps.update(map(self._names.terms.__getitem__, slugs))
+        return self._site.story_terms_of(slugs)
+
     def story_date(self, slug: str) -> dt.datetime | None:
         self._deps.add(self._names.date[slug])
         return self._site.story_date(slug)

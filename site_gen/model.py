@@ -312,6 +312,11 @@ class Site:
     def story_date(self, slug: str) -> dt.datetime | None:
         return self._stories_by_slug[slug].date
 
+    def story_terms_of(self, slugs: Iterable[str]) -> list[Mapping[str, tuple[str, ...]]]:
+        """``story_terms`` of each of these stories (empty for a story it lacks)."""
+        empty: Mapping[str, tuple[str, ...]] = {}
+        return [self.story_terms.get(slug, empty) for slug in slugs]
+
     def dates_of(self, slugs: Iterable[str]) -> list[dt.datetime | None]:
         """``story_date`` of each of these stories."""
         return [story.date for story in map(self._stories_by_slug.__getitem__, slugs)]

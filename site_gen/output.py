@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from site_gen.errors import SiteGenError
 
@@ -314,11 +315,20 @@ class DiskCheck:
             self._changed = set(report)
         return self._changed
 
-    def intact(self, rel: str, size: int, mtime_ns: int) -> bool:
-        """True when the output is the file written with this size and time."""
-        if self.written.get(rel) == (size, mtime_ns):
-            return rel not in (self._changed if self._changed is not None else self.changed())
-        return matches(f"{self.out_dir}/{rel}", size, mtime_ns)
+    def not_intact(self, records: Mapping[str, Any]) -> set[str]:
+        """The outputs among these records (each with a ``size`` and ``mtime_ns``) that are not
+        the file recorded: those the snapshot agrees with unless the helper saw them
+        change, the others by a ``stat`` of their own."""
+        changed = self._changed if self._changed is not None else self.changed()
+        written = self.written
+        failed = set()
+        for out, record in records.items():
+            if written.get(out) == (record.size, record.mtime_ns):
+                if out in changed:
+                    failed.add(out)
+            elif not matches(f"{self.out_dir}/{out}", record.size, record.mtime_ns):
+                failed.add(out)
+        return failed
 
     def _collect(self) -> list[str] | None:
         """The helper's report (None without a helper, or if it failed)."""

@@ -43,8 +43,9 @@ def render_search_index(site: Site) -> str:
         kept["terms"] = _terms(site, taxonomies)
     terms_text, position, names = kept["terms"]
     entries: list[str] = []
-    for story in site.stories:
-        named = site.story_terms.get(story.slug, {})
+    stories = site.stories
+    slugs = [story.slug for story in stories]
+    for story, named in zip(stories, site.story_terms_of(slugs), strict=True):
         hit = memo.get(story.slug)
         if hit is None or hit[0] != story.digest:
             entry = _story_entry(story, named, position, names)

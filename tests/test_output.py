@@ -63,3 +63,32 @@ def test_static_files_site_overrides_theme(tmp_path):
     files = static_files([site, theme])
     assert sorted(files) == ["app.js", "img/a.png", "style.css"]
     assert files["style.css"].read_text() == "site"
+
+
+@pytest.mark.parametrize("fork_min", [0, 10**9])  # with the helper process, and without
+def test_disk_check_finds_outputs_that_are_not_the_recorded_files(
+    tmp_path, monkeypatch, fork_min
+) -> None:
+    """Missing, rewritten and touched files fail; a record the snapshot disagrees with is
+    judged by the file itself."""
+    from collections import namedtuple
+
+    from site_gen import output
+
+    monkeypatch.setattr(output, "FORK_MIN", fork_min)
+    Record = namedtuple("Record", "size mtime_ns")
+    records = {}
+    for name in ("same", "gone", "rewritten", "touched", "newer-record", "stale-snapshot"):
+        path = tmp_path / name
+        path.write_text(name)
+        os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+        records[name] = Record(path.stat().st_size, path.stat().st_mtime_ns)
+    written = {name: (r.size, r.mtime_ns) for name, r in records.items()}
+    written["newer-record"] = (1, 1)  # the record is right, the snapshot is not
+    written["stale-snapshot"] = (1, 1)
+    records["stale-snapshot"] = Record(1, 1)  # neither is: the file differs from both
+    (tmp_path / "gone").unlink()
+    (tmp_path / "rewritten").write_text("other bytes")
+    os.utime(tmp_path / "touched", ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    with output.DiskCheck(tmp_path, written) as disk:
+        assert disk.not_intact(records) == {"gone", "rewritten", "touched", "stale-snapshot"}

@@ -34,6 +34,7 @@ import yaml
 from site_gen.assemble import assemble_site
 from site_gen.cache import (
     PARSED_SHARDS,
+    SCAN_LIMIT,
     BuildState,
     MarkdownStore,
     OutputRecord,
@@ -351,8 +352,8 @@ class _Plan:
         changed_keys = [k for k, digest in digests.items() if old.get(k) != digest]
         changed_keys += [k for k in old if k not in digests]
         changed = {state.key_ids[k] for k in changed_keys if k in state.key_ids}
-        if records and state.packed is None:  # kept in the state for the builds that follow
-            state.packed = PackedDeps.of(records)
+        if records and state.packed is None and 0 < len(changed) <= SCAN_LIMIT:
+            state.packed = PackedDeps.of(records)  # kept in the state for the builds to come
         affected = outputs_reading(records, changed, state.packed if records else None)
         units, shapes = _units(site, statics)
         dirty: list[Unit] = []

@@ -41,6 +41,7 @@ GITIGNORE = "# sitegen's cache: safe to delete\n*\n"
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (no tool can set ctime)
 RACY_NS = 2_000_000_000  # file time stamps are only as fine as the kernel's clock tick
+ENTRY_INODES = os.name != "nt"  # os.scandir entries carry inode numbers (not on Windows)
 
 
 class OutputRecord(NamedTuple):
@@ -48,6 +49,7 @@ class OutputRecord(NamedTuple):
 
     shape: bytes  # digest of the output's own description (its Page, a static file's stamp)
     deps: array | memoryview  # ids (in BuildState.keys) of the model keys read rendering it
+    # (a view into the loaded outputs file: no pickling, no hashing; ``_savable`` copies)
     sha256: bytes
     size: int
     mtime_ns: int
@@ -486,7 +488,7 @@ def _save_outputs(
         touched = False
         for key in changed_outputs:
             record = state.outputs.get(key)
-            saved.outputs[key] = tuple(record) if record is not None else None
+            saved.outputs[key] = _savable(record) if record is not None else None
             touched = True
         for key in changed_digests:
             saved.digests[key] = state.digests.get(key)
@@ -514,6 +516,12 @@ def _save_outputs(
     _dump(path, base)
     path.with_suffix(".journal").unlink(missing_ok=True)
     state.saved = Saved(token, len(state.outputs), len(state.keys))
+
+
+def _savable(record: OutputRecord) -> tuple[Any, ...]:
+    """A record as a plain tuple that pickles (ids loaded as a view become an array)."""
+    deps = record.deps if isinstance(record.deps, array) else array("I", record.deps)
+    return (record.shape, deps, *record[2:])
 
 
 def _load(path: Path) -> dict[str, Any] | None:
@@ -570,7 +578,7 @@ def source_stamps(folders: Iterable[Path]) -> dict[str, Stamp]:
                         if not entry.is_symlink():
                             pending.append(entry.path)
                         continue
-                    st = entry.stat()
+                    st = entry.stat() if ENTRY_INODES else os.stat(entry.path)
                     stamps[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
     return stamps
 

@@ -312,7 +312,7 @@ class Site:
     def story_date(self, slug: str) -> dt.datetime | None:
         return self._stories_by_slug[slug].date
 
-    def story_terms_of(self, slugs: Iterable[str]) -> list[Mapping[str, tuple[str, ...]]]:
+    def story_terms_of(self, slugs: Sequence[str]) -> list[Mapping[str, tuple[str, ...]]]:
         """``story_terms`` of each of these stories (empty for a story it lacks)."""
         empty: Mapping[str, tuple[str, ...]] = {}
         return [self.story_terms.get(slug, empty) for slug in slugs]

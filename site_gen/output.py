@@ -319,12 +319,11 @@ class DiskCheck:
         """The outputs among these records (each with a ``size`` and ``mtime_ns``) that are not
         the file recorded: those the snapshot agrees with unless the helper saw them
         change, the others by a ``stat`` of their own."""
-        changed = self._changed if self._changed is not None else self.changed()
         written = self.written
         failed = set()
         for out, record in records.items():
             if written.get(out) == (record.size, record.mtime_ns):
-                if out in changed:
+                if out in (self._changed if self._changed is not None else self.changed()):
                     failed.add(out)
             elif not matches(f"{self.out_dir}/{out}", record.size, record.mtime_ns):
                 failed.add(out)

@@ -20,6 +20,7 @@ from site_gen.cache import (
     OutputRecord,
     PackedDeps,
     _pack,
+    _savable,
     _unpack,
     outputs_reading,
     source_stamps,
@@ -278,6 +279,8 @@ def test_packed_records_load_as_saved_and_are_searched_in_place() -> None:
         expected = {out for out, r in records.items() if not ids.isdisjoint(r.deps)}
         assert outputs_reading(records, ids, packed) == expected
     assert outputs_reading(records, {1200}, packed) >= {"new"}
+    loaded = next(iter(saved))  # a record as loaded (ids viewed in the buffer) still saves
+    assert pickle.loads(pickle.dumps(_savable(records[loaded]))) == tuple(saved[loaded])
 
 
 def test_story_slugs_never_collide_with_kept_search_data(built: Path) -> None:

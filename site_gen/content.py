@@ -157,7 +157,7 @@ def load_content(
 
     def story_parser(text: str, path: Path, digest: str) -> Story:
         story = parse_story(text, path, config, digest, keep_body=keep_body)
-        _ = story.head_digest  # worked out where parsing runs; the parse cache keeps it
+        _ = story.head_digest, story.file_key  # worked out where parsing runs; kept with it
         return story
 
     story_files = _md_files(root / "stories")

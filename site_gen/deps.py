@@ -363,7 +363,7 @@ def model_digests(site: Site) -> dict[str, str]:
         shaped.update(_outline_digests(site))
     digests = dict(shaped)
     slugs = [story.slug for story in site.stories]
-    files = [f"{story.digest}:{story.path}" for story in site.stories]
+    files = [story.file_key for story in site.stories]
     digests.update(zip(map(story_key, slugs), files, strict=True))
     heads = [story.head_digest for story in site.stories]
     digests.update(zip(map(story_head_key, slugs), heads, strict=True))

@@ -52,6 +52,12 @@ class Story:
         return hashlib.blake2b(text, digest_size=16).hexdigest()
 
     @functools.cached_property
+    def file_key(self) -> str:
+        """The file's digest and path: what ``site.story(slug)`` depends on (see ``deps``);
+        parsing works it out, and the parse cache keeps it."""
+        return f"{self.digest}:{self.path}"
+
+    @functools.cached_property
     def head(self) -> Story:
         """This story without its body (the first paragraph stays, as ``opening``): what a
         list of stories (a card, a feed entry) may read. Not pickled: made again on use."""

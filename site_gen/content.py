@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import sys
@@ -194,6 +195,13 @@ def read_text(path: Path) -> tuple[str, str]:
         raise SourceError(path, line, "not valid UTF-8 text") from None
 
 
+@functools.lru_cache(maxsize=4096)
+def _dateline(place: str | None, agency: str | None) -> Dateline:
+    """One (frozen) Dateline for equal values: stories share them, and the parse cache then
+    stores and loads each once per file."""
+    return Dateline(place, agency)
+
+
 def _swap(read_result: tuple[str, str], path: Path) -> tuple[str, Path, str]:
     text, digest = read_result
     return text, path, digest
@@ -308,7 +316,7 @@ class _Checker:
                 self.fail(key, f"'{key}.{part}' must be text, got {_describe(item)}")
                 item = None
             parts[part] = sys.intern(item.strip()) if item and item.strip() else None
-        return Dateline(**parts)
+        return _dateline(parts["place"], parts["agency"])
 
     def date(self, key: str, config: SiteConfig) -> tuple[dt.datetime | None, bool]:
         value = self.fm.data.get(key)

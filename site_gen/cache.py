@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-FORMAT = 12
+FORMAT = 13  # bumped whenever what a cache file holds changes shape: older files are ignored
 GITIGNORE = "# sitegen's cache: safe to delete\n*\n"
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns (no tool can set ctime)

@@ -193,11 +193,12 @@ def _check_collisions(
     """Raise one error naming every output path that two sources want."""
     static_files = list(static_files)
     feeds = [
-        term_url(config, tax.name, term.slug) + FEED
+        (term_url(config, tax.name, term.slug) + FEED, tax.name, term)
         for tax in taxonomies.values()
         for term in tax.terms
     ]
-    paths = [page.output for page in pages] + list(EXTRA_OUTPUTS) + feeds + static_files
+    paths = [page.output for page in pages] + list(EXTRA_OUTPUTS) + static_files
+    paths += [feed for feed, _taxonomy, _term in feeds]
     if len(set(paths)) == len(paths):  # the usual case: no need to describe every source
         return
     owners: dict[str, list[str]] = {}
@@ -205,10 +206,8 @@ def _check_collisions(
         owners.setdefault(page.output, []).append(_describe(page, standalone))
     for name in EXTRA_OUTPUTS:
         owners.setdefault(name, []).append(f"the site's {name}")
-    for tax in taxonomies.values():
-        for term in tax.terms:
-            feed = term_url(config, tax.name, term.slug) + FEED
-            owners.setdefault(feed, []).append(f"the feed of {tax.name} term '{term.name}'")
+    for feed, taxonomy, term in feeds:
+        owners.setdefault(feed, []).append(f"the feed of {taxonomy} term '{term.name}'")
     for rel in static_files:
         owners.setdefault(rel, []).append(f"static file 'static/{rel}'")
     clashes = {path: who for path, who in owners.items() if len(who) > 1}

@@ -121,13 +121,11 @@ class BuildState:
 
         def reuse(keys: Iterable[str]) -> dict[str, Any]:
             """The parsed objects of these keys that ``memo`` would reuse (as far as the
-            stamps taken earlier tell), counted as used: one pass, no call per key."""
+            stamps taken earlier tell), counted as used, in one pass."""
             found: dict[str, Any] = {}
-            parsed = self.parsed
             for key in keys:
-                cached = parsed.get(key)
-                stamp = stamps.get(key)
-                if cached is not None and cached[0] == stamp and stamp[3] < cached[2] - RACY_NS:
+                cached = reusable(key, stamps[key]) if key in stamps else None
+                if cached is not None:
                     fresh[key] = cached
                     found[key] = cached[1]
             return found

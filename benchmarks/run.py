@@ -316,9 +316,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated story counts")
     parser.add_argument("--with-50k", action="store_true", help="also measure 50,000 stories")
-    parser.add_argument("--workdir", type=Path, default=Path("/dev/shm/sitegen-bench"))
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--ingest-sample", type=int, default=500)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path("/dev/shm/sitegen-bench"),
+        help="where corpora and builds go (default: /dev/shm/sitegen-bench, on tmpfs)",
+    )
+    parser.add_argument("--seed", type=int, default=7, help="corpus generator seed (7)")
+    parser.add_argument(
+        "--ingest-sample", type=int, default=500, help="wire stories timed for ingest (500)"
+    )
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
